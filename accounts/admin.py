@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from booths.models import Membership
+
+from .models import TalentProfile, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["company"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "language", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "language", "memberships__role"]
+    search_fields = ["email", "full_name"]
+    date_hierarchy = "date_joined"
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "language", "time_zone")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
+                                       "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1",
+                                                 "password2")}),
+    )
+
+
+@admin.register(TalentProfile)
+class TalentProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "headline", "education_level", "experience_level", "region",
+                    "is_discoverable", "updated_at"]
+    list_filter = ["education_level", "experience_level", "region", "is_discoverable", "sectors"]
+    search_fields = ["user__email", "user__full_name", "headline", "skills", "institution"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    filter_horizontal = ["sectors"]
+    exclude = ["cv"]
+    readonly_fields = ["cv_uploaded_at", "updated_at"]

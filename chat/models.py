@@ -1,0 +1,1 @@
+"""Live chat keeps its records here (lobby messages, queue, conversations)."""

@@ -1,0 +1,66 @@
+"""Email leaves the request through Celery.
+
+CeleryEmailBackend is Django's EMAIL_BACKEND: it turns each message into JSON and queues
+``expo.tasks.deliver_email`` once the surrounding transaction commits. The task rebuilds the
+message and hands it to EMAIL_DELIVERY_BACKEND (SMTP, console or file). allauth, our services and
+the admin all send through Django's email API, so they all go this way.
+"""
+
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+
+
+def message_to_dict(message: EmailMessage) -> dict:
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "bcc": list(message.bcc),
+        "reply_to": list(message.reply_to),
+        "headers": {k: str(v) for k, v in (message.extra_headers or {}).items()},
+        "alternatives": [
+            [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
+        ],
+        "content_subtype": message.content_subtype,
+    }
+
+
+def message_from_dict(data: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        cc=data["cc"],
+        bcc=data["bcc"],
+        reply_to=data["reply_to"],
+        headers=data["headers"],
+    )
+    for content, mimetype in data["alternatives"]:
+        message.attach_alternative(content, mimetype)
+    message.content_subtype = data["content_subtype"]
+    return message
+
+
+def delivery_connection(**kwargs):
+    from django.conf import settings
+
+    return get_connection(settings.EMAIL_DELIVERY_BACKEND, **kwargs)
+
+
+class CeleryEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        from django.db import transaction
+
+        from expo.tasks import deliver_email
+
+        count = 0
+        for message in email_messages:
+            if message.attachments:
+                raise ValueError("Attachments are not queued; deliver them from a task.")
+            payload = message_to_dict(message)
+            transaction.on_commit(lambda p=payload: deliver_email.delay(p))
+            count += 1
+        return count

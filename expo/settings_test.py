@@ -1,0 +1,27 @@
+"""Test settings: the real stack (PostgreSQL, Redis) that tests/harness.py starts, plus
+test-only choices kept out of production."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("EMAIL_URL", "memorymail://")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, REDIS_URL  # noqa: E402
+
+if not os.environ.get("EXPO_TEST_ALLOW_EMBEDDED") and (
+    not DATABASES["default"]["ENGINE"].endswith("postgresql") or not REDIS_URL
+):
+    raise RuntimeError(
+        "Tests run against real PostgreSQL and Redis: use `make test` (or "
+        "`python -m tests.harness pytest ...`), which starts throwaway servers and sets "
+        "DATABASE_URL and REDIS_URL."
+    )
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Celery runs eagerly in tests so each test sees its task's effect; the email task still runs
+# only after the test's transaction commits (on_commit), as in production.
+CELERY_TASK_ALWAYS_EAGER = True
+# Playwright's sync API runs an event loop in the test thread (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

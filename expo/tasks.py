@@ -1,0 +1,38 @@
+import logging
+import smtplib
+
+from celery import shared_task
+
+from .mail import delivery_connection, message_from_dict
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError,
+                   TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def deliver_email(payload: dict) -> None:
+    """Deliver one queued email with the configured delivery backend."""
+    message = message_from_dict(payload)
+    try:
+        with delivery_connection() as connection:
+            connection.send_messages([message])
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:  # transient: greylisting, mailbox busy
+            raise deliver_email.retry(exc=error, countdown=60) from error
+        raise
+
+
+@shared_task
+def refresh_key_figures() -> None:
+    """Recompute the current expo's key figures into the cache so pages never wait for them."""
+    from .models import ExpoEdition
+    from .services import key_figures
+
+    edition = ExpoEdition.objects.current()
+    if edition is not None:
+        key_figures(edition, refresh=True)
