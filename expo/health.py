@@ -3,7 +3,7 @@
 import uuid
 
 from asgiref.sync import async_to_sync
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 
@@ -15,6 +15,7 @@ def check_database():
 
 
 def check_cache():
+    cache = caches["default"]
     key = f"healthz:{uuid.uuid4().hex}"
     cache.set(key, "1", 10)
     if cache.get(key) != "1":
@@ -42,15 +43,13 @@ def check_channel_layer():
 
 
 def check_broker():
-    from django.conf import settings
-
     from expo.celery import app
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return "eager (no broker)"
+    if app.conf.broker_url.startswith("memory://"):
+        return "none (tasks run eagerly in-process)"
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=3)
-        return conn.transport_cls if isinstance(conn.transport_cls, str) else "redis"
+        return conn.as_uri()
 
 
 CHECKS = {

@@ -22,6 +22,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Celery runs eagerly in tests so each test sees its task's effect; the email task still runs
 # only after the test's transaction commits (on_commit), as in production.
 CELERY_TASK_ALWAYS_EAGER = True
-# Playwright's sync API runs an event loop in the test thread (tests only).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns when missing)

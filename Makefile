@@ -1,0 +1,80 @@
+# One target per job. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv run serve seed test test-fast bench lint fmt worker beat lock messages clean
+
+help:
+	@echo "make run    set up and serve the demo expo on http://$(HOST):$(PORT)"
+	@echo "make test   set up and run the whole suite on throwaway PostgreSQL and Redis"
+	@echo "make bench  benchmarks on throwaway PostgreSQL and Redis, printed as a table"
+	@echo "make lint | fmt | worker | beat | lock | messages"
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+venv: $(STAMP)
+
+messages: venv
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0; fi
+
+run: venv messages
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  The expo is at http://$(HOST):$(PORT)/  (organiser admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Demo accounts are listed above. Stop with Ctrl-C."
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: venv
+	$(PY) manage.py seed_demo
+
+# Two pytest processes: Playwright's event loop and pytest-asyncio cannot share one
+# (../shared/TOOLCHAIN.md). Exit code 5 ("nothing collected") is fine for the browser run
+# when it is filtered away.
+test: venv messages
+	@.ci/install-system-packages
+	$(PY) -m tests.harness sh -c '\
+	  $(PY) -m pytest -m "not e2e" -p no:playwright $(PYTEST_ARGS) || exit $$?; \
+	  $(PY) -m pytest -m e2e $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc'
+
+test-fast: venv
+	$(PY) -m tests.harness $(PY) -m pytest -m "not e2e and not slow" -p no:playwright $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m tests.harness $(PY) -m bench.run
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+worker: venv
+	$(VENV)/bin/celery -A expo worker --loglevel=INFO
+
+beat: venv
+	$(VENV)/bin/celery -A expo beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+lock: venv
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf var/static var/mail

@@ -1,0 +1,107 @@
+"""The named actors every test reuses, and the real stack's wiring for tests.
+
+Actors: a talent, an admin and a recruiter of company A, a recruiter of company B (the
+outsider), an organiser; anonymous visitors use the plain `client`.
+"""
+
+import pytest
+from django.db import connection
+
+from tests.factories import (  # noqa: F401  (PASSWORD is re-exported for tests)
+    PASSWORD,
+    BoothFactory,
+    CompanyFactory,
+    EditionFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+
+
+def pytest_report_header(config):
+    import os
+
+    return [
+        f"database: {os.environ.get('DATABASE_URL', '(none)')}",
+        f"redis: {os.environ.get('REDIS_URL', '(none)')}",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _email_through_celery(settings):
+    """pytest-django swaps EMAIL_BACKEND for locmem; put our Celery backend back so tests see
+    mail go through the task, which delivers into mail.outbox (locmem) after commit."""
+    settings.EMAIL_BACKEND = "expo.mail.CeleryEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def on_postgres():
+    assert connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def edition(db):
+    return EditionFactory(is_current=True)
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(name="Company A")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(name="Company B")
+
+
+@pytest.fixture
+def booth_a(edition, company_a):
+    return BoothFactory(edition=edition, company=company_a)
+
+
+@pytest.fixture
+def booth_b(edition, company_b):
+    return BoothFactory(edition=edition, company=company_b)
+
+
+@pytest.fixture
+def talent(db):
+    return UserFactory(email="talent@example.org", full_name="Tess Talent")
+
+
+@pytest.fixture
+def company_admin(company_a):
+    return MembershipFactory(
+        company=company_a, role="admin",
+        user=UserFactory(email="admin@a.example.org", full_name="Ada Admin"),
+    ).user
+
+
+@pytest.fixture
+def recruiter(company_a):
+    return MembershipFactory(
+        company=company_a, role="recruiter",
+        user=UserFactory(email="recruiter@a.example.org", full_name="Rita Recruiter"),
+    ).user
+
+
+@pytest.fixture
+def outsider_recruiter(company_b):
+    return MembershipFactory(
+        company=company_b, role="recruiter",
+        user=UserFactory(email="recruiter@b.example.org", full_name="Otto Outsider"),
+    ).user
+
+
+@pytest.fixture
+def organiser(db):
+    return UserFactory(email="organiser@example.org", full_name="Olga Organiser", is_staff=True,
+                       is_superuser=True)

@@ -1,0 +1,162 @@
+"""The settings module, the production checks and docker-compose.yml keep their promises."""
+
+import importlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789abcdef",
+    "ALLOWED_HOSTS": "expo.example.org",
+    "DATABASE_URL": "postgres://expo:secret@db.internal:5432/expo",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def manage(*args, env=None):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG",
+                          "EMAIL_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **(env or {})},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_check_deploy_is_clean_under_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    env = {**PRODUCTION_ENV}
+    del env["SECRET_KEY"]
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off" in result.stderr
+
+
+def test_embedded_mode_with_debug_off_and_no_secret_key_refuses_to_start():
+    result = manage("check", env={"DEBUG": "0", "ALLOWED_HOSTS": "localhost"})
+
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text("from-a-file-" + "x" * 50)
+    env = {**PRODUCTION_ENV, "SECRET_KEY_FILE": str(secret)}
+    del env["SECRET_KEY"]
+
+    result = manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)",
+                    env=env)
+
+    assert result.stdout.strip() == "from-a-file-" + "x" * 50
+
+
+def test_production_variables_select_the_real_stack():
+    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+            "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+            "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND, s.EMAIL_USE_TLS)")
+
+    result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.pubsub.RedisPubSubChannelLayer", "False",
+        "django.core.mail.backends.smtp.EmailBackend", "True",
+    ]
+
+
+def test_nothing_set_selects_the_embedded_stack():
+    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+            "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+            "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND)")
+
+    result = manage("shell", "--no-imports", "-c", code, env={"VAR_DIR": "/tmp/expo-embedded-settings"})
+
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache",
+        "channels.layers.InMemoryChannelLayer", "True",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+# --- docker-compose.yml --------------------------------------------------------------------
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def command_words(service):
+    command = service.get("command") or []
+    if isinstance(command, str):
+        command = shlex.split(command)
+    if command[:2] == ["sh", "-c"]:
+        return [shlex.split(part) for part in command[2].split("&&")]
+    return [command]
+
+
+def assert_names_something_that_exists(words):
+    program = words[0]
+    if program == "python" and words[1] == "manage.py":
+        assert words[2] in get_commands(), f"manage.py has no command {words[2]}"
+    elif program == "uvicorn":
+        module, attribute = words[1].split(":")
+        assert callable(getattr(importlib.import_module(module), attribute))
+    elif program == "celery":
+        assert words[1] == "-A"
+        app = importlib.import_module(words[2]).celery_app
+        assert words[3] in {"worker", "beat"}
+        assert app.main == "expo"
+    elif program == "redis-server":
+        pass  # the image's own program
+    else:
+        pytest.fail(f"unknown program in docker-compose.yml: {program}")
+
+
+def test_compose_has_the_production_services():
+    assert set(COMPOSE["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    for name, service in COMPOSE["services"].items():
+        assert "healthcheck" in service, f"{name} has no health check"
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat", "redis"])
+def test_every_compose_command_names_something_that_exists(name):
+    for words in command_words(COMPOSE["services"][name]):
+        assert_names_something_that_exists(words)
+
+
+def test_compose_web_serves_with_uvicorn():
+    assert any(words[0] == "uvicorn" for words in command_words(COMPOSE["services"]["web"]))
+
+
+def test_compose_passes_the_settings_variables_to_the_app():
+    env = COMPOSE["services"]["web"]["environment"]
+    assert {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
+            "EMAIL_URL"} <= set(env)
+
+
+@pytest.mark.skipif(shutil.which("docker-compose") is None,
+                    reason="docker-compose validates the schema; .ci/install-system-packages "
+                           "installs it")
+def test_compose_file_passes_docker_compose_schema_validation():
+    result = subprocess.run(
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "x"}, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr

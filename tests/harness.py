@@ -1,0 +1,165 @@
+"""Throwaway PostgreSQL and Redis servers for the test suite and the benchmarks.
+
+    python -m tests.harness CMD [ARGS...]
+
+starts a PostgreSQL cluster and a Redis server on free loopback ports in a temporary
+directory, runs CMD with DATABASE_URL and REDIS_URL set, then stops both servers and removes
+the directory, also when CMD fails or is interrupted. The exit code is CMD's.
+
+PostgreSQL's initdb and pg_ctl refuse to run as root (CI runs as root): as root they run as the
+`postgres` OS user on a directory it owns. Missing binaries end with a message that says
+exactly what to install.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+class HarnessError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def find_pg_bin() -> Path:
+    if env := os.environ.get("PG_BIN"):
+        return Path(env)
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)
+    )
+    for candidate in reversed(candidates):
+        if (candidate / "initdb").exists():
+            return candidate
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).parent
+    raise HarnessError(
+        "PostgreSQL server binaries (initdb, pg_ctl) were not found. Install them, e.g. "
+        "`apt-get install postgresql` (Debian/Ubuntu) or `brew install postgresql@15` (macOS), "
+        "or set PG_BIN to the folder holding initdb."
+    )
+
+
+def find_redis() -> str:
+    redis = shutil.which("redis-server")
+    if not redis:
+        raise HarnessError(
+            "redis-server was not found. Install it, e.g. `apt-get install redis-server` "
+            "(Debian/Ubuntu) or `brew install redis` (macOS)."
+        )
+    return redis
+
+
+def _wait_for_port(port: int, what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise HarnessError(f"{what} did not start listening on port {port} within {timeout} s")
+
+
+@contextlib.contextmanager
+def postgresql(root: Path):
+    pg_bin = find_pg_bin()
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    pg_root = root / "pg"
+    pg_root.mkdir()
+    prefix = []
+    if as_root:
+        shutil.chown(root, "postgres")
+        shutil.chown(pg_root, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+
+    def run(*args):
+        result = subprocess.run(
+            [*prefix, *args], cwd=pg_root, capture_output=True, text=True, check=False
+        )
+        if result.returncode:
+            raise HarnessError(f"{args[0]} failed:\n{result.stdout}\n{result.stderr}")
+
+    port = free_port()
+    data = pg_root / "data"
+    run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+        "--locale=C.UTF-8", "--no-sync")
+    options = (f"-p {port} -k {pg_root} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(pg_root / "log"), "-w", "start",
+        "-o", options)
+    try:
+        _wait_for_port(port, "PostgreSQL")
+        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+            "expo")
+        yield f"postgres://postgres@127.0.0.1:{port}/expo"
+    finally:
+        subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "-w", "stop"], cwd=pg_root, capture_output=True, check=False)
+
+
+@contextlib.contextmanager
+def redis(root: Path):
+    redis_server = find_redis()
+    port = free_port()
+    redis_dir = root / "redis"
+    redis_dir.mkdir()
+    process = subprocess.Popen(
+        [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(redis_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, "Redis")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
+def services():
+    """Start both servers; yield the environment variables that point at them."""
+    root = Path(tempfile.mkdtemp(prefix="expo-test-"))
+    try:
+        with postgresql(root) as database_url, redis(root) as redis_url:
+            yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    try:
+        with services() as urls:
+            print(f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}",
+                  flush=True)
+            child = subprocess.Popen(argv, env={**os.environ, **urls})
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                child.send_signal(signal.SIGINT)
+                return child.wait()
+    except HarnessError as error:
+        print(f"harness: {error}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
