@@ -24,20 +24,28 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "language", "time_zone")}),
-        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
-                                       "user_permissions")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1",
-                                                 "password2")}),
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
 
 @admin.register(TalentProfile)
 class TalentProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "headline", "education_level", "experience_level", "region",
-                    "is_discoverable", "updated_at"]
+    list_display = [
+        "user",
+        "headline",
+        "education_level",
+        "experience_level",
+        "region",
+        "is_discoverable",
+        "updated_at",
+    ]
     list_filter = ["education_level", "experience_level", "region", "is_discoverable", "sectors"]
     search_fields = ["user__email", "user__full_name", "headline", "skills", "institution"]
     list_select_related = ["user"]

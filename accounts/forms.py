@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150,
+        label=_("Full name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["full_name", "email", "password1", "password2"]

@@ -62,7 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     is_staff = models.BooleanField(
-        _("organiser staff"), default=False,
+        _("organiser staff"),
+        default=False,
         help_text=_("Can sign in to the organiser's admin."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -119,15 +120,18 @@ class TalentProfile(models.Model):
         _("skills"), max_length=500, blank=True, help_text=_("Separate skills with commas.")
     )
     sectors = models.ManyToManyField(
-        "booths.Sector", blank=True, related_name="interested_talent",
+        "booths.Sector",
+        blank=True,
+        related_name="interested_talent",
         verbose_name=_("sectors of interest"),
     )
-    region = models.CharField(_("where you are"), max_length=20, choices=Region.choices,
-                              blank=True)
+    region = models.CharField(_("where you are"), max_length=20, choices=Region.choices, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     seeking = models.JSONField(
-        _("looking for"), default=list, blank=True,
+        _("looking for"),
+        default=list,
+        blank=True,
         help_text=_("Employment types: full-time, internship, placement..."),
     )
     languages = models.CharField(_("languages"), max_length=200, blank=True)
@@ -137,7 +141,8 @@ class TalentProfile(models.Model):
     )
     cv_uploaded_at = models.DateTimeField(_("CV uploaded at"), null=True, blank=True)
     is_discoverable = models.BooleanField(
-        _("employers may find my profile"), default=False,
+        _("employers may find my profile"),
+        default=False,
         help_text=_("When on, staff of exhibiting companies can find you in talent search."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -61,11 +61,12 @@ class Membership(models.Model):
         Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("user"),
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices,
-                            default=Role.RECRUITER)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.RECRUITER)
     created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
 
     class Meta:
@@ -94,7 +95,9 @@ class Booth(models.Model):
         REJECTED = "rejected", _("Changes requested")
 
     edition = models.ForeignKey(
-        "expo.ExpoEdition", on_delete=models.CASCADE, related_name="booths",
+        "expo.ExpoEdition",
+        on_delete=models.CASCADE,
+        related_name="booths",
         verbose_name=_("edition"),
     )
     company = models.ForeignKey(
@@ -104,8 +107,9 @@ class Booth(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True,
-                                   help_text=_("Markdown is allowed."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown is allowed.")
+    )
     logo = models.ImageField(_("logo"), upload_to="booths/logos/", blank=True)
     banner = models.ImageField(_("banner"), upload_to="booths/banners/", blank=True)
     video_url = models.URLField(_("video"), blank=True)

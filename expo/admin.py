@@ -33,8 +33,17 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "track", "host_booth", "starts_at", "ends_at", "capacity",
-                    "certificate_bearing", "is_cancelled"]
+    list_display = [
+        "title",
+        "kind",
+        "track",
+        "host_booth",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "certificate_bearing",
+        "is_cancelled",
+    ]
     list_filter = ["kind", "edition", "track", "certificate_bearing", "is_cancelled"]
     search_fields = ["title", "speakers", "host_booth__company__name"]
     list_select_related = ["track", "host_booth__company"]

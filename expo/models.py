@@ -134,12 +134,21 @@ class Session(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     track = models.ForeignKey(
-        Track, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions",
+        Track,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
         verbose_name=_("track"),
     )
     host_booth = models.ForeignKey(
-        "booths.Booth", on_delete=models.CASCADE, null=True, blank=True, related_name="sessions",
-        verbose_name=_("host booth"), help_text=_("Empty when the organiser hosts."),
+        "booths.Booth",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("host booth"),
+        help_text=_("Empty when the organiser hosts."),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -153,7 +162,8 @@ class Session(models.Model):
     recording_url = models.URLField(_("recording URL"), blank=True)
     certificate_bearing = models.BooleanField(_("awards a certificate"), default=False)
     attendance_threshold = models.PositiveSmallIntegerField(
-        _("attendance needed for a certificate (%)"), default=75,
+        _("attendance needed for a certificate (%)"),
+        default=75,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
@@ -186,11 +196,15 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="registrations",
+        Session,
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("session"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
         verbose_name=_("user"),
     )
     status = models.CharField(

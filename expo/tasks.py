@@ -9,8 +9,12 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    autoretry_for=(smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError,
-                   TimeoutError),
+    autoretry_for=(
+        smtplib.SMTPServerDisconnected,
+        smtplib.SMTPConnectError,
+        ConnectionError,
+        TimeoutError,
+    ),
     retry_backoff=True,
     retry_backoff_max=600,
     max_retries=8,

@@ -5,10 +5,30 @@ from .models import Application, Job
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
-    list_display = ["title", "company", "sector", "level", "min_education", "employment_type",
-                    "open_to_overseas", "open_to_gba", "status", "deadline"]
-    list_filter = ["status", "edition", "company__programme", "sector", "is_tech_rd", "level",
-                   "min_education", "employment_type", "open_to_overseas", "open_to_gba"]
+    list_display = [
+        "title",
+        "company",
+        "sector",
+        "level",
+        "min_education",
+        "employment_type",
+        "open_to_overseas",
+        "open_to_gba",
+        "status",
+        "deadline",
+    ]
+    list_filter = [
+        "status",
+        "edition",
+        "company__programme",
+        "sector",
+        "is_tech_rd",
+        "level",
+        "min_education",
+        "employment_type",
+        "open_to_overseas",
+        "open_to_gba",
+    ]
     search_fields = ["title", "company__name", "skills"]
     list_select_related = ["company", "sector"]
     autocomplete_fields = ["company"]

@@ -28,17 +28,22 @@ class Job(models.Model):
         CLOSED = "closed", _("Closed")
 
     edition = models.ForeignKey(
-        "expo.ExpoEdition", on_delete=models.CASCADE, related_name="jobs",
+        "expo.ExpoEdition",
+        on_delete=models.CASCADE,
+        related_name="jobs",
         verbose_name=_("edition"),
     )
     company = models.ForeignKey(
-        "booths.Company", on_delete=models.CASCADE, related_name="jobs",
+        "booths.Company",
+        on_delete=models.CASCADE,
+        related_name="jobs",
         verbose_name=_("company"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
-    skills = models.CharField(_("skills"), max_length=500, blank=True,
-                              help_text=_("Separate skills with commas."))
+    skills = models.CharField(
+        _("skills"), max_length=500, blank=True, help_text=_("Separate skills with commas.")
+    )
     sector = models.ForeignKey(
         "booths.Sector", on_delete=models.PROTECT, related_name="jobs", verbose_name=_("sector")
     )
@@ -48,19 +53,20 @@ class Job(models.Model):
         _("minimum education"), max_length=20, choices=Education.choices
     )
     employment_type = models.CharField(
-        _("employment type"), max_length=20, choices=EmploymentType.choices,
+        _("employment type"),
+        max_length=20,
+        choices=EmploymentType.choices,
         default=EmploymentType.FULL_TIME,
     )
     location = models.CharField(_("location"), max_length=200, default="Hong Kong")
     open_to_overseas = models.BooleanField(_("open to overseas talent"), default=False)
     open_to_gba = models.BooleanField(_("open to GBA talent"), default=False)
-    salary_min = models.PositiveIntegerField(_("monthly salary from (HKD)"), null=True,
-                                             blank=True)
-    salary_max = models.PositiveIntegerField(_("monthly salary to (HKD)"), null=True,
-                                             blank=True)
+    salary_min = models.PositiveIntegerField(_("monthly salary from (HKD)"), null=True, blank=True)
+    salary_max = models.PositiveIntegerField(_("monthly salary to (HKD)"), null=True, blank=True)
     deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -77,7 +83,8 @@ class Job(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(salary_min__isnull=True) | Q(salary_max__isnull=True)
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
                 | Q(salary_max__gte=models.F("salary_min")),
                 name="salary_range_in_order",
             ),
@@ -112,17 +119,27 @@ class Application(models.Model):
         REJECTED = "rejected", _("Not progressed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="applications",
-                            verbose_name=_("job"))
-    talent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-        related_name="applications", verbose_name=_("talent"),
+    job = models.ForeignKey(
+        Job, on_delete=models.CASCADE, related_name="applications", verbose_name=_("job")
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.SUBMITTED)
+    talent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="applications",
+        verbose_name=_("talent"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
     cover_note = models.TextField(_("cover note"), max_length=5000, blank=True)
-    cv = models.FileField(_("CV"), storage=private_storage, upload_to=application_cv_upload_to,
-                          blank=True, max_length=200)
+    cv = models.FileField(
+        _("CV"),
+        storage=private_storage,
+        upload_to=application_cv_upload_to,
+        blank=True,
+        max_length=200,
+    )
     created_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -17,7 +17,6 @@ from tests.factories import (  # noqa: F401  (PASSWORD is re-exported for tests)
 )
 
 
-
 def pytest_report_header(config):
     import os
 
@@ -80,7 +79,8 @@ def talent(db):
 @pytest.fixture
 def company_admin(company_a):
     return MembershipFactory(
-        company=company_a, role="admin",
+        company=company_a,
+        role="admin",
         user=UserFactory(email="admin@a.example.org", full_name="Ada Admin"),
     ).user
 
@@ -88,7 +88,8 @@ def company_admin(company_a):
 @pytest.fixture
 def recruiter(company_a):
     return MembershipFactory(
-        company=company_a, role="recruiter",
+        company=company_a,
+        role="recruiter",
         user=UserFactory(email="recruiter@a.example.org", full_name="Rita Recruiter"),
     ).user
 
@@ -96,12 +97,14 @@ def recruiter(company_a):
 @pytest.fixture
 def outsider_recruiter(company_b):
     return MembershipFactory(
-        company=company_b, role="recruiter",
+        company=company_b,
+        role="recruiter",
         user=UserFactory(email="recruiter@b.example.org", full_name="Otto Outsider"),
     ).user
 
 
 @pytest.fixture
 def organiser(db):
-    return UserFactory(email="organiser@example.org", full_name="Olga Organiser", is_staff=True,
-                       is_superuser=True)
+    return UserFactory(
+        email="organiser@example.org", full_name="Olga Organiser", is_staff=True, is_superuser=True
+    )

@@ -36,9 +36,7 @@ def free_port() -> int:
 def find_pg_bin() -> Path:
     if env := os.environ.get("PG_BIN"):
         return Path(env)
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name)
-    )
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     for candidate in reversed(candidates):
         if (candidate / "initdb").exists():
             return candidate
@@ -92,20 +90,45 @@ def postgresql(root: Path):
 
     port = free_port()
     data = pg_root / "data"
-    run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync")
-    options = (f"-p {port} -k {pg_root} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-l", str(pg_root / "log"), "-w", "start",
-        "-o", options)
+    run(
+        str(pg_bin / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
+    options = (
+        f"-p {port} -k {pg_root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
+    run(
+        str(pg_bin / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(pg_root / "log"),
+        "-w",
+        "start",
+        "-o",
+        options,
+    )
     try:
         _wait_for_port(port, "PostgreSQL")
-        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-            "expo")
+        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "expo")
         yield f"postgres://postgres@127.0.0.1:{port}/expo"
     finally:
-        subprocess.run([*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], cwd=pg_root, capture_output=True, check=False)
+        subprocess.run(
+            [*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            cwd=pg_root,
+            capture_output=True,
+            check=False,
+        )
 
 
 @contextlib.contextmanager
@@ -115,9 +138,21 @@ def redis(root: Path):
     redis_dir = root / "redis"
     redis_dir.mkdir()
     process = subprocess.Popen(
-        [redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(redis_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            redis_server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(redis_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for_port(port, "Redis")
@@ -148,8 +183,10 @@ def main(argv: list[str]) -> int:
         return 2
     try:
         with services() as urls:
-            print(f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}",
-                  flush=True)
+            print(
+                f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}",
+                flush=True,
+            )
             child = subprocess.Popen(argv, env={**os.environ, **urls})
             try:
                 return child.wait()

@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 
 def test_roles_follow_membership_and_staff_flag(talent, recruiter, company_admin, organiser):
     assert [u.role for u in (talent, recruiter, company_admin, organiser)] == [
-        User.Role.TALENT, User.Role.EMPLOYER, User.Role.EMPLOYER, User.Role.ORGANISER]
+        User.Role.TALENT,
+        User.Role.EMPLOYER,
+        User.Role.EMPLOYER,
+        User.Role.ORGANISER,
+    ]
 
 
 def test_email_is_the_login_and_is_stored_lowercase():

@@ -18,8 +18,13 @@ def signed_in_user_id(client):
 
 
 def signup(client, **overrides):
-    data = {"full_name": "Nina Newcomer", "email": "nina@example.org", "password1": PASSWORD,
-            "password2": PASSWORD, **overrides}
+    data = {
+        "full_name": "Nina Newcomer",
+        "email": "nina@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **overrides,
+    }
     return client.post(reverse("account_signup"), data)
 
 
@@ -90,8 +95,9 @@ def test_signup_requires_a_name(client):
 
 
 def test_verified_user_signs_in_with_email_and_password(client, talent):
-    response = client.post(reverse("account_login"),
-                           {"login": "TALENT@example.org", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "TALENT@example.org", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response.wsgi_request.user == talent
@@ -99,8 +105,9 @@ def test_verified_user_signs_in_with_email_and_password(client, talent):
 
 def test_unverified_user_is_asked_to_verify_before_signing_in(client):
     User.objects.create_user("late@example.org", PASSWORD)
-    EmailAddress.objects.create(email="late@example.org", verified=False, primary=True,
-                                user=User.objects.get())
+    EmailAddress.objects.create(
+        email="late@example.org", verified=False, primary=True, user=User.objects.get()
+    )
 
     client.post(reverse("account_login"), {"login": "late@example.org", "password": PASSWORD})
 
@@ -109,20 +116,21 @@ def test_unverified_user_is_asked_to_verify_before_signing_in(client):
 
 def test_login_is_rate_limited_after_repeated_failures(client, talent):
     for _ in range(5):
-        response = client.post(reverse("account_login"),
-                               {"login": talent.email, "password": "wrong-password"})
+        response = client.post(
+            reverse("account_login"), {"login": talent.email, "password": "wrong-password"}
+        )
         assert response.status_code == 200
 
     # The account is now locked for a while, even with the right password.
-    response = client.post(reverse("account_login"),
-                           {"login": talent.email, "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": talent.email, "password": PASSWORD})
 
     assert not response.wsgi_request.user.is_authenticated
     assert "Too many failed login attempts" in response.content.decode()
 
 
-def test_password_reset_email_goes_out_through_celery(client, talent,
-                                                      django_capture_on_commit_callbacks):
+def test_password_reset_email_goes_out_through_celery(
+    client, talent, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": talent.email})
 

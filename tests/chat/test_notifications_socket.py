@@ -1,6 +1,5 @@
 """The per-user notification socket: who may connect, what bad frames get, what arrives."""
 
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -80,8 +79,7 @@ async def test_an_abusive_client_is_closed_after_too_many_bad_frames(talent):
         await communicator.send_to(text_data="garbage")
         assert (await communicator.receive_json_from())["type"] == "error"
 
-    assert await communicator.receive_output() == {"type": "websocket.close",
-                                                   "code": CLOSE_ABUSIVE}
+    assert await communicator.receive_output() == {"type": "websocket.close", "code": CLOSE_ABUSIVE}
 
 
 async def test_a_notification_reaches_the_user_after_commit_and_nobody_else(talent, recruiter):

@@ -24,12 +24,28 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env=None):
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "DEBUG",
-                          "EMAIL_URL", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "DEBUG",
+            "EMAIL_URL",
+            "SECRET_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **(env or {})},
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -63,36 +79,52 @@ def test_secrets_can_come_from_files(tmp_path):
     env = {**PRODUCTION_ENV, "SECRET_KEY_FILE": str(secret)}
     del env["SECRET_KEY"]
 
-    result = manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)",
-                    env=env)
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SECRET_KEY)",
+        env=env,
+    )
 
     assert result.stdout.strip() == "from-a-file-" + "x" * 50
 
 
 def test_production_variables_select_the_real_stack():
-    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
-            "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-            "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND, s.EMAIL_USE_TLS)")
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+        "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND, s.EMAIL_USE_TLS)"
+    )
 
     result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
 
     assert result.stdout.split() == [
-        "django.db.backends.postgresql", "django.core.cache.backends.redis.RedisCache",
-        "channels_redis.pubsub.RedisPubSubChannelLayer", "False",
-        "django.core.mail.backends.smtp.EmailBackend", "True",
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "False",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "True",
     ]
 
 
 def test_nothing_set_selects_the_embedded_stack():
-    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
-            "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-            "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND)")
+    code = (
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+        "s.CACHES['default']['BACKEND'], s.CHANNEL_LAYERS['default']['BACKEND'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_DELIVERY_BACKEND)"
+    )
 
-    result = manage("shell", "--no-imports", "-c", code, env={"VAR_DIR": "/tmp/expo-embedded-settings"})
+    result = manage(
+        "shell", "--no-imports", "-c", code, env={"VAR_DIR": "/tmp/expo-embedded-settings"}
+    )
 
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache",
-        "channels.layers.InMemoryChannelLayer", "True",
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "channels.layers.InMemoryChannelLayer",
+        "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
 
@@ -147,16 +179,27 @@ def test_compose_web_serves_with_uvicorn():
 
 def test_compose_passes_the_settings_variables_to_the_app():
     env = COMPOSE["services"]["web"]["environment"]
-    assert {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-            "EMAIL_URL"} <= set(env)
+    assert {
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+    } <= set(env)
 
 
-@pytest.mark.skipif(shutil.which("docker-compose") is None,
-                    reason="docker-compose validates the schema; .ci/install-system-packages "
-                           "installs it")
+@pytest.mark.skipif(
+    shutil.which("docker-compose") is None,
+    reason="docker-compose validates the schema; .ci/install-system-packages installs it",
+)
 def test_compose_file_passes_docker_compose_schema_validation():
     result = subprocess.run(
-        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"], cwd=ROOT,
-        env={**os.environ, "SECRET_KEY": "x"}, capture_output=True, text=True, check=False,
+        ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
+        cwd=ROOT,
+        env={**os.environ, "SECRET_KEY": "x"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

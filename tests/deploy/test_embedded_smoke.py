@@ -17,9 +17,19 @@ pytestmark = pytest.mark.slow
 
 
 def embedded_env(var_dir):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "EMAIL_URL",
-                        "DEBUG", "SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "EMAIL_URL",
+            "DEBUG",
+            "SECRET_KEY",
+        }
+    }
     return {**env, "VAR_DIR": str(var_dir)}
 
 
@@ -39,14 +49,24 @@ def embedded_server(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("var")
     env = embedded_env(var_dir)
     for args in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
-        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=600, check=False)
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
     seed_output = result.stdout
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -87,10 +107,21 @@ def test_embedded_home_page_shows_the_expo_at_real_scale(embedded_server):
     assert "I&amp;T Career Expo" in html
     assert (var_dir / "expo.sqlite3").exists()
     counts = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c",
-         "from expo.models import ExpoEdition; from expo.services import compute_key_figures; "
-         "f = compute_key_figures(ExpoEdition.objects.current()); print(f['companies'], f['jobs'])"],
-        cwd=ROOT, env=embedded_env(var_dir), capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from expo.models import ExpoEdition; from expo.services import compute_key_figures; "
+            "f = compute_key_figures(ExpoEdition.objects.current()); "
+            "print(f['companies'], f['jobs'])",
+        ],
+        cwd=ROOT,
+        env=embedded_env(var_dir),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     companies, jobs = int(counts[0]), int(counts[1])
     assert companies >= 280

@@ -34,13 +34,19 @@ def smtp_server(settings):
     controller.stop()
 
 
-def test_a_sign_up_email_reaches_a_real_smtp_server(client, smtp_server,
-                                                    django_capture_on_commit_callbacks):
+def test_a_sign_up_email_reaches_a_real_smtp_server(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/accounts/signup/", {
-            "full_name": "Sam Smtp", "email": "sam@example.org",
-            "password1": "pw-Str0ng-enough!", "password2": "pw-Str0ng-enough!",
-        })
+        client.post(
+            "/accounts/signup/",
+            {
+                "full_name": "Sam Smtp",
+                "email": "sam@example.org",
+                "password1": "pw-Str0ng-enough!",
+                "password2": "pw-Str0ng-enough!",
+            },
+        )
 
     assert [m["To"] for m in smtp_server.messages] == ["sam@example.org"]
     assert "/accounts/confirm-email/" in smtp_server.messages[0].get_payload(decode=True).decode()
@@ -49,9 +55,14 @@ def test_a_sign_up_email_reaches_a_real_smtp_server(client, smtp_server,
 def test_a_message_survives_the_round_trip_through_json():
     from django.core.mail import EmailMultiAlternatives
 
-    original = EmailMultiAlternatives("Subject ✓", "Body", "from@example.org",
-                                      ["to@example.org"], reply_to=["r@example.org"],
-                                      headers={"List-Unsubscribe": "<https://x/u>"})
+    original = EmailMultiAlternatives(
+        "Subject ✓",
+        "Body",
+        "from@example.org",
+        ["to@example.org"],
+        reply_to=["r@example.org"],
+        headers={"List-Unsubscribe": "<https://x/u>"},
+    )
     original.attach_alternative("<p>Body</p>", "text/html")
 
     copy = message_from_dict(message_to_dict(original))
@@ -59,8 +70,9 @@ def test_a_message_survives_the_round_trip_through_json():
     assert message_to_dict(copy) == message_to_dict(original)
 
 
-def test_nothing_is_sent_before_the_transaction_commits(mailoutbox,
-                                                        django_capture_on_commit_callbacks):
+def test_nothing_is_sent_before_the_transaction_commits(
+    mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         send_mail("Hello", "Body", None, ["a@example.org"])
         assert mailoutbox == []
@@ -89,7 +101,8 @@ def test_a_transient_smtp_error_is_retried_until_delivered(settings):
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
     payload = message_to_dict(
-        EmailMessage("Reminder", "Body", "expo@example.org", ["t@example.org"]))
+        EmailMessage("Reminder", "Body", "expo@example.org", ["t@example.org"])
+    )
     try:
         with pytest.raises(Retry) as retry:
             deliver_email.delay(payload)

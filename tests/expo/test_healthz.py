@@ -24,8 +24,12 @@ def test_healthz_reports_every_part_of_the_real_stack(client, settings):
 
 
 def test_healthz_answers_503_and_names_the_part_that_is_down(client, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": DEAD_REDIS}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DEAD_REDIS,
+        }
+    }
 
     response = client.get("/healthz")
 

@@ -16,19 +16,50 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def expo_with_jobs(edition):
-    innohk = BoothFactory(edition=edition, company=CompanyFactory(
-        programme="innohk", has_gba_or_overseas_office=True)).company
-    innopark = BoothFactory(edition=edition, company=CompanyFactory(
-        programme="innopark", has_gba_or_overseas_office=False)).company
+    innohk = BoothFactory(
+        edition=edition, company=CompanyFactory(programme="innohk", has_gba_or_overseas_office=True)
+    ).company
+    innopark = BoothFactory(
+        edition=edition,
+        company=CompanyFactory(programme="innopark", has_gba_or_overseas_office=False),
+    ).company
     draft_booth_company = BoothFactory(edition=edition, status=Booth.Status.DRAFT).company
-    JobFactory(edition=edition, company=innohk, open_to_overseas=True, open_to_gba=True,
-               level="entry", min_education="bachelor", is_tech_rd=True)
-    JobFactory(edition=edition, company=innohk, open_to_overseas=True, open_to_gba=False,
-               level="middle", min_education="doctorate", is_tech_rd=True)
-    JobFactory(edition=edition, company=innopark, open_to_overseas=False, open_to_gba=True,
-               level="entry", min_education="bachelor", is_tech_rd=False)
-    JobFactory(edition=edition, company=innopark, open_to_overseas=True, open_to_gba=True,
-               level="senior", min_education="master", is_tech_rd=True)
+    JobFactory(
+        edition=edition,
+        company=innohk,
+        open_to_overseas=True,
+        open_to_gba=True,
+        level="entry",
+        min_education="bachelor",
+        is_tech_rd=True,
+    )
+    JobFactory(
+        edition=edition,
+        company=innohk,
+        open_to_overseas=True,
+        open_to_gba=False,
+        level="middle",
+        min_education="doctorate",
+        is_tech_rd=True,
+    )
+    JobFactory(
+        edition=edition,
+        company=innopark,
+        open_to_overseas=False,
+        open_to_gba=True,
+        level="entry",
+        min_education="bachelor",
+        is_tech_rd=False,
+    )
+    JobFactory(
+        edition=edition,
+        company=innopark,
+        open_to_overseas=True,
+        open_to_gba=True,
+        level="senior",
+        min_education="master",
+        is_tech_rd=True,
+    )
     # Not counted: a draft, a closed job, one past its deadline, one of another edition.
     JobFactory(edition=edition, company=innohk, status=Job.Status.DRAFT)
     JobFactory(edition=edition, company=innohk, status=Job.Status.CLOSED)
@@ -62,12 +93,16 @@ def test_a_job_past_its_deadline_leaves_the_figures_without_any_task(expo_with_j
     assert compute_key_figures(expo_with_jobs)["jobs"] == 3
 
 
-def test_key_figures_take_two_queries_whatever_the_volume(expo_with_jobs,
-                                                           django_assert_num_queries):
+def test_key_figures_take_two_queries_whatever_the_volume(
+    expo_with_jobs, django_assert_num_queries
+):
     with django_assert_num_queries(2):
         compute_key_figures(expo_with_jobs)
-    JobFactory.create_batch(20, edition=expo_with_jobs,
-                            company=Booth.objects.filter(edition=expo_with_jobs).first().company)
+    JobFactory.create_batch(
+        20,
+        edition=expo_with_jobs,
+        company=Booth.objects.filter(edition=expo_with_jobs).first().company,
+    )
     with django_assert_num_queries(2):
         compute_key_figures(expo_with_jobs)
 
