@@ -1,0 +1,71 @@
+"""Uploads are checked by their content, never by their name."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+PDF_MAX_BYTES = 5 * 1024 * 1024
+# Names in a PDF's objects that make it run code or open things when viewed.
+_ACTIVE_CONTENT = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+
+
+def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
+    """Refuse anything that is not a plain, readable PDF of at most max_bytes.
+
+    Checks, in order: size, the %PDF- magic bytes, a real parse with pypdf (at least one page),
+    no encryption, no JavaScript or other active content. Raises ValidationError with a message
+    that tells the uploader what to do. Leaves the file position at 0.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s. Please upload a smaller PDF.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ValidationError(
+            _("This file is not a PDF (whatever its name says). Please upload a PDF document."),
+            code="not_pdf",
+        )
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("This PDF is password-protected. Please upload a version without a password."),
+                code="encrypted",
+            )
+        if len(reader.pages) == 0:
+            raise ValidationError(_("This PDF has no pages."), code="empty")
+        for page in reader.pages:
+            page.get_contents()
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError):
+        raise ValidationError(
+            _("This PDF could not be read; it may be damaged. Please export it again."),
+            code="unreadable",
+        ) from None
+    if any(marker in data for marker in _ACTIVE_CONTENT) or _has_active_catalog(reader):
+        raise ValidationError(
+            _("This PDF contains scripts or embedded files, which we do not accept. "
+              "Please export it again as a plain PDF."),
+            code="active_content",
+        )
+
+
+def _has_active_catalog(reader):
+    try:
+        root = reader.trailer["/Root"]
+        names = root.get("/Names", {})
+        return "/OpenAction" in root or "/AA" in root or "/JavaScript" in names
+    except (KeyError, TypeError, AttributeError):
+        return False
