@@ -1,0 +1,232 @@
+/*
+ * The site's own script (loaded with defer on every page; no inline JS anywhere, so a strict
+ * Content Security Policy stays possible).
+ *
+ * 1. Remembers the visitor's time zone in the `visitor_tz` cookie, which
+ *    expo.middleware.VisitorTimezoneMiddleware reads to show times in HKT and the visitor's time.
+ * 2. For signed-in visitors, listens on /ws/notifications/ and shows each notification as a toast
+ *    in the polite live region (#toasts), reconnecting with backoff and pinging every 25 s.
+ * 3. htmx sends the CSRF token from <body hx-headers> (set in base.html); nothing to do here.
+ *
+ * Other pages may reuse Expo.connect(path, handlers) for their own sockets and Expo.toast(...).
+ */
+(function () {
+  "use strict";
+
+  var Expo = (window.Expo = window.Expo || {});
+  var TZ_COOKIE = "visitor_tz";
+  var PING_MS = 25000;
+  var MAX_BACKOFF_MS = 30000;
+  var MAX_TOASTS = 4;
+  // Close codes the server uses to refuse a socket (chat/consumers.py): do not retry those.
+  var REFUSED = { 4401: true, 4403: true, 4429: true };
+
+  function readCookie(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (parts[i].slice(0, eq) === name) return parts[i].slice(eq + 1);
+    }
+    return null;
+  }
+
+  /* ---- 1. Time zone ------------------------------------------------------------------- */
+  function rememberTimeZone() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    // IANA names only ("Europe/London", "Etc/GMT+8"): safe as a raw cookie value.
+    if (!zone || !/^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) return;
+    if (readCookie(TZ_COOKIE) === zone) return;
+    document.cookie =
+      TZ_COOKIE + "=" + zone + "; path=/; max-age=31536000; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+  }
+
+  /* ---- Toasts ------------------------------------------------------------------------- */
+  function isSafeLocalUrl(url) {
+    return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" &&
+      url.charAt(1) !== "\\";
+  }
+
+  /* Show a notification. Text only (textContent), never HTML: titles and bodies may quote
+   * what other people wrote. */
+  Expo.toast = function (title, body, url) {
+    var region = document.getElementById("toasts");
+    if (!region) return null;
+    var toast = document.createElement("div");
+    toast.className = "expo-toast";
+
+    var text = document.createElement("div");
+    if (title) {
+      var heading = document.createElement("p");
+      heading.className = "expo-toast-title";
+      heading.textContent = String(title);
+      text.appendChild(heading);
+    }
+    if (body) {
+      var para = document.createElement("p");
+      para.className = "expo-toast-body";
+      para.textContent = String(body);
+      text.appendChild(para);
+    }
+    if (isSafeLocalUrl(url)) {
+      var link = document.createElement("a");
+      link.href = url;
+      link.className = "fw-semibold";
+      link.textContent = region.getAttribute("data-label-open") || "Open";
+      text.appendChild(link);
+    }
+    toast.appendChild(text);
+
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("aria-label", region.getAttribute("data-label-close") || "Dismiss");
+    close.addEventListener("click", function () {
+      toast.remove();
+    });
+    toast.appendChild(close);
+
+    region.appendChild(toast);
+    while (region.children.length > MAX_TOASTS) region.removeChild(region.firstElementChild);
+    return toast;
+  };
+
+  /* ---- Sockets ------------------------------------------------------------------------ */
+  function socketUrl(path) {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
+  }
+
+  /* A websocket that reconnects with exponential backoff (1 s .. 30 s, with jitter), pings
+   * every 25 s while open, and stops when the server refuses it (4401/4403/4429).
+   * handlers: onOpen(socket), onMessage(data), onState(state) where state is
+   * "connecting" | "open" | "reconnecting" | "closed". Returns {send(obj), close()}. */
+  Expo.connect = function (path, handlers) {
+    handlers = handlers || {};
+    var socket = null;
+    var attempts = 0;
+    var pingTimer = null;
+    var retryTimer = null;
+    var stopped = false;
+
+    function setState(state) {
+      if (handlers.onState) handlers.onState(state);
+    }
+
+    function clearTimers() {
+      clearInterval(pingTimer);
+      clearTimeout(retryTimer);
+      pingTimer = retryTimer = null;
+    }
+
+    function open() {
+      clearTimers();
+      setState(attempts ? "reconnecting" : "connecting");
+      try {
+        socket = new WebSocket(socketUrl(path));
+      } catch (e) {
+        return scheduleRetry();
+      }
+      socket.addEventListener("open", function () {
+        attempts = 0;
+        setState("open");
+        pingTimer = setInterval(function () {
+          send({ type: "ping" });
+        }, PING_MS);
+        if (handlers.onOpen) handlers.onOpen(api);
+      });
+      socket.addEventListener("message", function (event) {
+        var data;
+        try {
+          data = JSON.parse(event.data);
+        } catch (e) {
+          return;
+        }
+        if (data && data.type === "pong") return;
+        if (handlers.onMessage) handlers.onMessage(data);
+      });
+      socket.addEventListener("close", function (event) {
+        clearInterval(pingTimer);
+        pingTimer = null;
+        if (stopped || REFUSED[event.code]) {
+          stopped = true;
+          setState("closed");
+          return;
+        }
+        scheduleRetry();
+      });
+    }
+
+    function scheduleRetry() {
+      if (stopped || retryTimer) return;
+      attempts += 1;
+      var delay = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, attempts - 1));
+      delay = delay / 2 + Math.random() * (delay / 2);
+      setState("reconnecting");
+      retryTimer = setTimeout(function () {
+        retryTimer = null;
+        open();
+      }, delay);
+    }
+
+    function send(obj) {
+      if (socket && socket.readyState === WebSocket.OPEN) {
+        socket.send(JSON.stringify(obj));
+        return true;
+      }
+      return false;
+    }
+
+    // Back online or back to the tab: try now rather than wait out the backoff.
+    function retryNow() {
+      if (!stopped && retryTimer) {
+        clearTimeout(retryTimer);
+        retryTimer = null;
+        open();
+      }
+    }
+    window.addEventListener("online", retryNow);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") retryNow();
+    });
+
+    var api = {
+      send: send,
+      close: function () {
+        stopped = true;
+        clearTimers();
+        if (socket) socket.close(1000);
+      },
+    };
+    open();
+    return api;
+  };
+
+  /* ---- 2. Notifications --------------------------------------------------------------- */
+  function listenForNotifications() {
+    if (document.body.getAttribute("data-user-authenticated") !== "1") return;
+    if (!("WebSocket" in window)) return;
+    Expo.notifications = Expo.connect("/ws/notifications/", {
+      onMessage: function (data) {
+        if (data && data.type === "notification") {
+          Expo.toast(data.title, data.body, data.url);
+        }
+      },
+    });
+  }
+
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
+  }
+
+  rememberTimeZone();
+  ready(listenForNotifications);
+})();
