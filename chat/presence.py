@@ -1,0 +1,65 @@
+"""Who is at a booth right now: staff online and visitors present.
+
+Presence is a heartbeat with expiry in the cache (Redis in production, local memory when
+embedded): a browser closed without a goodbye simply stops beating and drops out after
+PRESENCE_TTL seconds. Each heartbeat is one key per (booth, person) so that concurrent
+processes never overwrite each other; reads use one get_many per page.
+"""
+
+import time
+
+from django.core.cache import cache
+
+HEARTBEAT_SECONDS = 25
+PRESENCE_TTL = 70
+
+
+def _staff_key(booth_id, user_id):
+    return f"presence:staff:{booth_id}:{user_id}"
+
+
+def staff_heartbeat(booth_id: int, user_id: int) -> None:
+    """A staff member's console or booth page is open and connected."""
+    cache.set(_staff_key(booth_id, user_id), int(time.time()), PRESENCE_TTL)
+
+
+def staff_left(booth_id: int, user_id: int) -> None:
+    cache.delete(_staff_key(booth_id, user_id))
+
+
+def online_staff(staff_by_booth: dict[int, list[int]]) -> dict[int, list[int]]:
+    """For each booth, which of its staff (user ids) are online now. One cache round trip."""
+    keys = {
+        _staff_key(booth_id, user_id): (booth_id, user_id)
+        for booth_id, user_ids in staff_by_booth.items()
+        for user_id in user_ids
+    }
+    found = cache.get_many(list(keys)) if keys else {}
+    online = {booth_id: [] for booth_id in staff_by_booth}
+    for key in found:
+        booth_id, user_id = keys[key]
+        online[booth_id].append(user_id)
+    return online
+
+
+def staff_by_booth(booths) -> dict[int, list[int]]:
+    """Staff user ids of each booth's company, in one query (booths: Booth objects)."""
+    from booths.models import Membership
+
+    company_to_booths = {}
+    for booth in booths:
+        company_to_booths.setdefault(booth.company_id, []).append(booth.pk)
+    result = {booth.pk: [] for booth in booths}
+    memberships = Membership.objects.filter(company_id__in=company_to_booths).values_list(
+        "company_id", "user_id"
+    )
+    for company_id, user_id in memberships:
+        for booth_id in company_to_booths[company_id]:
+            result[booth_id].append(user_id)
+    return result
+
+
+def staffed_booth_ids(booths) -> set[int]:
+    """Ids of the booths (of those given) with at least one staff member online now."""
+    online = online_staff(staff_by_booth(booths))
+    return {booth_id for booth_id, users in online.items() if users}
