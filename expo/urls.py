@@ -11,6 +11,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("brand.css", views.brand_css, name="brand_css"),
     path("accounts/", include("allauth.urls")),
+    # Each app owns its paths (booths/ and console/booth/, jobs/ and console/jobs/, ...).
+    path("", include("accounts.urls")),
+    path("", include("booths.urls")),
+    path("", include("jobs.urls")),
+    path("", include("chat.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
