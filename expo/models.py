@@ -135,7 +135,7 @@ class Session(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     track = models.ForeignKey(
         Track,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="sessions",

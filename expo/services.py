@@ -68,13 +68,25 @@ def key_figures(edition, refresh=False) -> dict:
 
 
 def busiest_sectors(edition, limit=4):
-    """Sectors with the most open jobs, with their counts."""
+    """Sectors with the most open jobs, with their counts (as `open_jobs`), cached like the
+    key figures. One grouped query over the open jobs, then the sectors by primary key."""
     from booths.models import Sector
 
-    return list(
-        Sector.objects.annotate(
-            open_jobs=Count("jobs", filter=Q(jobs__in=Job.objects.filter(edition=edition).open()))
+    key = f"busiest-sectors:{edition.pk}:{limit}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = list(
+            Job.objects.filter(edition=edition)
+            .open()
+            .values_list("sector_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "sector_id")[:limit]
         )
-        .filter(open_jobs__gt=0)
-        .order_by("-open_jobs", "name")[:limit]
-    )
+        cache.set(key, counts, settings.KEY_FIGURES_CACHE_SECONDS)
+    sectors = Sector.objects.in_bulk([sector_id for sector_id, _ in counts])
+    result = []
+    for sector_id, n in counts:
+        sector = sectors[sector_id]
+        sector.open_jobs = n
+        result.append(sector)
+    return result

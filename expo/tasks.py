@@ -2,6 +2,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from django.core.cache import cache
 
 from .mail import delivery_connection, message_from_dict
 
@@ -35,8 +36,10 @@ def deliver_email(payload: dict) -> None:
 def refresh_key_figures() -> None:
     """Recompute the current expo's key figures into the cache so pages never wait for them."""
     from .models import ExpoEdition
-    from .services import key_figures
+    from .services import busiest_sectors, key_figures
 
     edition = ExpoEdition.objects.current()
     if edition is not None:
         key_figures(edition, refresh=True)
+        cache.delete(f"busiest-sectors:{edition.pk}:4")
+        busiest_sectors(edition)

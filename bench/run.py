@@ -1,0 +1,231 @@
+"""Benchmarks, printed as a table: `make bench`, i.e.
+
+    .venv/bin/python -m tests.harness .venv/bin/python -m bench.run [--scale N] [--runs N]
+                                                                    [--only NAME ...]
+
+The runner creates its own database next to the one DATABASE_URL names (Django's test-database
+machinery: `test_<name>`, migrated from scratch, dropped at the end), seeds the demo expo at
+`--scale` (35 by default, about 100,000 jobs) and runs every benchmark in BENCHMARKS against it.
+Without DATABASE_URL it falls back to an in-memory SQLite database: fine for trying the runner,
+not representative. Settings: bench.settings (production settings, DEBUG off).
+
+To add a benchmark, write `def bench_something(ctx) -> list[Result]` below and decorate it
+with @benchmark; call ctx.seeded() first if it needs the demo data. The exit status is 1 when a
+benchmark misses its target.
+"""
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+BENCHMARKS = []
+
+
+def benchmark(func):
+    BENCHMARKS.append(func)
+    return func
+
+
+@dataclass
+class Result:
+    name: str
+    samples_ms: list
+    target_ms: float  # the p95 (or single run) must stay under this
+    note: str = ""
+
+    @property
+    def n(self):
+        return len(self.samples_ms)
+
+    @property
+    def median(self):
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self):
+        """Nearest-rank 95th percentile."""
+        ordered = sorted(self.samples_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def passed(self):
+        return not self.note.startswith("ERROR") and self.p95 < self.target_ms
+
+
+class Context:
+    def __init__(self, scale, runs):
+        self.scale, self.runs = scale, runs
+        self.seed_seconds = None
+        self.seed_output = ""
+
+    def seeded(self):
+        """Seed the demo expo once (the seed_demo benchmark times this very run)."""
+        if self.seed_seconds is None:
+            from io import StringIO
+
+            from django.core.management import call_command
+
+            out = StringIO()
+            started = time.perf_counter()
+            call_command("seed_demo", scale=self.scale, stdout=out)
+            self.seed_seconds = time.perf_counter() - started
+            self.seed_output = out.getvalue()
+            for line in self.seed_output.splitlines():
+                print(f"    {line}", flush=True)
+        return self.seed_seconds
+
+    def edition(self):
+        from expo.models import ExpoEdition
+
+        self.seeded()
+        return ExpoEdition.objects.current()
+
+
+def timed(func, runs, before=None, warmup=1):
+    """Milliseconds of `runs` calls of func, after `warmup` untimed calls; `before` runs
+    untimed ahead of each call."""
+    for _ in range(warmup):
+        if before:
+            before()
+        func()
+    samples = []
+    for _ in range(runs):
+        if before:
+            before()
+        started = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+# --- The benchmarks ----------------------------------------------------------------------------
+@benchmark
+def bench_seed_demo(ctx):
+    seconds = ctx.seeded()
+    return [Result(f"seed_demo --scale {ctx.scale} (wall)", [seconds * 1000], 5 * 60 * 1000)]
+
+
+@benchmark
+def bench_key_figures(ctx):
+    from expo.services import compute_key_figures
+    from jobs.models import Job
+
+    edition = ctx.edition()
+    jobs = Job.objects.filter(edition=edition).count()
+    samples = timed(lambda: compute_key_figures(edition), ctx.runs)
+    return [Result(f"compute_key_figures ({jobs:,} jobs)", samples, 300)]
+
+
+@benchmark
+def bench_busiest_sectors(ctx):
+    from expo.services import busiest_sectors
+
+    edition = ctx.edition()
+    samples = timed(lambda: busiest_sectors(edition), ctx.runs)
+    return [Result("busiest_sectors (home page, uncached)", samples, 300)]
+
+
+@benchmark
+def bench_home_page(ctx):
+    from django.core.cache import cache
+    from django.test import Client
+
+    ctx.edition()
+    client = Client()
+    results = []
+    for name, before in (("GET / (key figures cached)", None), ("GET / (cold cache)", cache.clear)):
+        statuses = set()
+
+        def get(statuses=statuses):
+            statuses.add(client.get("/").status_code)
+
+        samples = timed(get, ctx.runs, before=before)
+        note = "" if statuses == {200} else f"ERROR: status {sorted(statuses)}"
+        results.append(Result(name, samples, 300, note))
+    return results
+
+
+# --- Runner ------------------------------------------------------------------------------------
+def _table(results):
+    header = ("benchmark", "n", "median ms", "p95 ms", "target", "result")
+    rows = [
+        (
+            r.name,
+            str(r.n),
+            f"{r.median:,.1f}",
+            f"{r.p95:,.1f}",
+            f"{'p95' if r.n > 1 else 'run'} < {r.target_ms:,.0f} ms",
+            ("pass" if r.passed else "FAIL") + (f"  {r.note}" if r.note else ""),
+        )
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    align = ["<", ">", ">", ">", "<", "<"]
+
+    def line(cells):
+        return "  ".join(
+            f"{c:{a}{w}}" for c, a, w in zip(cells, align, widths, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=35, help="seed_demo scale (default 35)")
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per benchmark")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        help="run only benchmarks whose function name contains one of these",
+    )
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    selected = [
+        b for b in BENCHMARKS if not args.only or any(part in b.__name__ for part in args.only)
+    ]
+    old_name = connection.settings_dict["NAME"]
+    print(
+        f"bench: {connection.vendor}, scale {args.scale}, {args.runs} runs per benchmark; "
+        "creating a fresh database...",
+        flush=True,
+    )
+    if connection.vendor != "postgresql":
+        print(
+            "bench: not PostgreSQL: the numbers are not representative "
+            "(run `make bench` for the real stack)",
+            flush=True,
+        )
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    results = []
+    try:
+        ctx = Context(args.scale, args.runs)
+        for bench in selected:
+            print(f"bench: {bench.__name__}", flush=True)
+            try:
+                results.extend(bench(ctx))
+            except Exception as error:  # report it in the table and go on
+                results.append(
+                    Result(bench.__name__, [0.0], 0, f"ERROR: {type(error).__name__}: {error}")
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print()
+    print(_table(results))
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
