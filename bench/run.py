@@ -63,6 +63,9 @@ class Context:
         self.scale, self.runs = scale, runs
         self.seed_seconds = None
         self.seed_output = ""
+        # Named numbers for bench/results.json beyond the table's timings, e.g.
+        # ctx.metrics["fanout_deliveries_per_s"] = 103000.
+        self.metrics = {}
 
     def seeded(self):
         """Seed the demo expo once (the seed_demo benchmark times this very run)."""
@@ -176,6 +179,27 @@ def _table(results):
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+RESULTS_FILE = os.path.join(os.path.dirname(__file__), "results.json")
+
+
+def _slug(name):
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")
+
+
+def _write_results(results, metrics):
+    """bench/results.json: one flat object of named numbers, to compare runs (not committed)."""
+    import json
+
+    flat = {}
+    for r in results:
+        flat[f"{_slug(r.name)}_median_ms"] = round(r.median, 3)
+        flat[f"{_slug(r.name)}_p95_ms"] = round(r.p95, 3)
+    flat.update(metrics)
+    with open(RESULTS_FILE, "w") as out:
+        json.dump(flat, out, indent=2, sort_keys=True)
+    print(f"bench: figures written to {os.path.relpath(RESULTS_FILE)}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=35, help="seed_demo scale (default 35)")
@@ -224,6 +248,7 @@ def main(argv=None):
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print()
     print(_table(results))
+    _write_results(results, ctx.metrics)
     return 0 if all(r.passed for r in results) else 1
 
 
