@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from booths.models import Membership
 
-from .models import TalentProfile, User
+from .models import ProfileShare, TalentProfile, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -53,3 +53,11 @@ class TalentProfileAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     exclude = ["cv"]
     readonly_fields = ["cv_uploaded_at", "updated_at"]
+
+
+@admin.register(ProfileShare)
+class ProfileShareAdmin(admin.ModelAdmin):
+    list_display = ["talent", "company", "created_at"]
+    list_select_related = ["talent", "company"]
+    search_fields = ["talent__email", "company__name"]
+    raw_id_fields = ["talent", "company"]

@@ -161,3 +161,29 @@ class TalentProfile(models.Model):
     def seeking_labels(self):
         labels = dict(EmploymentType.choices)
         return [labels.get(value, value) for value in self.seeking]
+
+
+class ProfileShare(models.Model):
+    """A talent chose to share their profile and CV with a company (from its booth page)."""
+
+    talent = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="profile_shares", verbose_name=_("talent")
+    )
+    company = models.ForeignKey(
+        "booths.Company",
+        on_delete=models.CASCADE,
+        related_name="profile_shares",
+        verbose_name=_("company"),
+    )
+    created_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("profile share")
+        verbose_name_plural = _("profile shares")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["talent", "company"], name="one_share_per_company")
+        ]
+
+    def __str__(self):
+        return f"{self.talent} → {self.company}"

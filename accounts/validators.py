@@ -48,16 +48,25 @@ def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
             page.get_contents()
     except ValidationError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            RecursionError):
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        RecursionError,
+    ):
         raise ValidationError(
             _("This PDF could not be read; it may be damaged. Please export it again."),
             code="unreadable",
         ) from None
     if any(marker in data for marker in _ACTIVE_CONTENT) or _has_active_catalog(reader):
         raise ValidationError(
-            _("This PDF contains scripts or embedded files, which we do not accept. "
-              "Please export it again as a plain PDF."),
+            _(
+                "This PDF contains scripts or embedded files, which we do not accept. "
+                "Please export it again as a plain PDF."
+            ),
             code="active_content",
         )
 

@@ -1,0 +1,165 @@
+"""What exhibitors put on their booth, made safe to show: Markdown to sanitised HTML, video
+addresses to embed URLs built from a parsed id (never the raw address), images checked by content
+and re-encoded (resized, no EXIF)."""
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import markdown as markdown_lib
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# --- Markdown --------------------------------------------------------------------------------
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "strong", "em", "b", "i", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML that keeps only harmless tags; links get rel=nofollow noopener."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+# --- Video embeds ----------------------------------------------------------------------------
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_VIMEO_ID = re.compile(r"^[0-9]{1,12}$")
+_BILIBILI_ID = re.compile(r"^BV[0-9A-Za-z]{10}$")
+VIDEO_HOSTS = "YouTube, Vimeo, Bilibili"
+
+
+def video_embed_url(url: str) -> str | None:
+    """The embed address for a video page on an allowed host, or None.
+
+    Only the id is taken from the given address; the embed URL is built here, so nothing the
+    exhibitor typed reaches the iframe besides an id that matched a strict pattern."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https"):
+        return None
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    if host.startswith("m."):
+        host = host[2:]
+    segments = [s for s in parts.path.split("/") if s]
+    video_id = None
+    if host == "youtu.be" and segments:
+        video_id = segments[0]
+    elif host in ("youtube.com", "youtube-nocookie.com"):
+        if segments[:1] == ["watch"]:
+            video_id = (parse_qs(parts.query).get("v") or [None])[0]
+        elif len(segments) >= 2 and segments[0] in ("embed", "shorts", "live", "v"):
+            video_id = segments[1]
+    if video_id is not None:
+        if _YOUTUBE_ID.match(video_id):
+            return f"https://www.youtube-nocookie.com/embed/{video_id}"
+        return None
+    if host in ("vimeo.com", "player.vimeo.com") and segments:
+        candidate = segments[-1] if host == "vimeo.com" else segments[-1]
+        if _VIMEO_ID.match(candidate):
+            return f"https://player.vimeo.com/video/{candidate}"
+        return None
+    if host == "bilibili.com" and len(segments) >= 2 and segments[0] == "video":
+        if _BILIBILI_ID.match(segments[1]):
+            return f"https://player.bilibili.com/player.html?bvid={segments[1]}&autoplay=0"
+    return None
+
+
+def validate_video_url(url: str) -> None:
+    if url and video_embed_url(url) is None:
+        raise ValidationError(
+            _(
+                "We can embed videos from %(hosts)s only. Paste the address of the video's own "
+                "page, e.g. https://www.youtube.com/watch?v=…"
+            )
+            % {"hosts": VIDEO_HOSTS},
+            code="video_host",
+        )
+
+
+# --- Images ----------------------------------------------------------------------------------
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
+IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+LOGO_BOX = (512, 512)
+BANNER_BOX = (1920, 640)
+
+
+def validate_image(upload) -> None:
+    """Refuse anything that is not a JPEG, PNG, WebP or GIF image by its content, and images
+    too heavy to process. Leaves the file position at 0."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; the limit is %(limit)s. Please upload a smaller image.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(IMAGE_MAX_BYTES)},
+            code="too_large",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            fmt = image.format
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("This file is not an image we can read. Please upload a JPEG, PNG or WebP image."),
+            code="not_image",
+        ) from None
+    finally:
+        upload.seek(0)
+    if fmt not in IMAGE_FORMATS:
+        raise ValidationError(
+            _("Images must be JPEG, PNG, WebP or GIF; this one is %(format)s.") % {"format": fmt},
+            code="image_format",
+        )
+    if width * height > IMAGE_MAX_PIXELS:
+        raise ValidationError(
+            _("The image is %(w)s×%(h)s pixels, too large to process. Please scale it down.")
+            % {"w": width, "h": height},
+            code="too_many_pixels",
+        )
+
+
+def process_image(upload, box) -> ContentFile:
+    """Re-encode an uploaded image to fit in box (width, height): resized, EXIF and other
+    metadata dropped (a fresh image is written), PNG when it has transparency, else JPEG."""
+    from PIL import Image, ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as source:
+        image = ImageOps.exif_transpose(source)
+        image.thumbnail(box, Image.Resampling.LANCZOS)
+        has_alpha = image.mode in ("RGBA", "LA") or (
+            image.mode == "P" and "transparency" in image.info
+        )
+        out = io.BytesIO()
+        if has_alpha:
+            clean = image.convert("RGBA")
+            clean.save(out, format="PNG", optimize=True)
+            ext = "png"
+        else:
+            clean = image.convert("RGB")
+            clean.save(out, format="JPEG", quality=85, optimize=True, progressive=True)
+            ext = "jpg"
+    return ContentFile(out.getvalue(), name=f"image.{ext}")

@@ -1,0 +1,88 @@
+"""The hall's filters: each one a GET parameter, so the state lives in the URL."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from expo.choices import Programme
+from jobs.models import Job
+
+from .models import Booth, Sector
+
+
+class HallFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Company, tagline or description")}
+        ),
+    )
+    sector = django_filters.ModelChoiceFilter(
+        label=_("Hall"),
+        field_name="company__sector",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All halls"),
+    )
+    programme = django_filters.ChoiceFilter(
+        label=_("Programme"),
+        field_name="company__programme",
+        choices=Programme.choices,
+        empty_label=_("All programmes"),
+    )
+    offices_abroad = django_filters.BooleanFilter(
+        label=_("Offices in the GBA or overseas"),
+        field_name="company__has_gba_or_overseas_office",
+        widget=forms.CheckboxInput,
+        method="filter_true",
+    )
+    hiring_abroad = django_filters.BooleanFilter(
+        label=_("Hiring GBA or overseas talent"),
+        widget=forms.CheckboxInput,
+        method="filter_hiring_abroad",
+    )
+    staffed = django_filters.BooleanFilter(
+        label=_("Recruiters online now"),
+        widget=forms.CheckboxInput,
+        method="filter_staffed",
+    )
+
+    class Meta:
+        model = Booth
+        fields = []
+
+    def filter_true(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value else queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(company__name__icontains=value)
+            | Q(tagline__icontains=value)
+            | Q(description__icontains=value)
+        )
+
+    def filter_hiring_abroad(self, queryset, name, value):
+        if not value:
+            return queryset
+        jobs = Job.objects.open().filter(
+            Q(open_to_overseas=True) | Q(open_to_gba=True),
+            company_id=OuterRef("company_id"),
+            edition_id=OuterRef("edition_id"),
+        )
+        return queryset.filter(Exists(jobs))
+
+    def filter_staffed(self, queryset, name, value):
+        if not value:
+            return queryset
+        from chat.presence import staffed_booth_ids
+
+        candidates = [
+            Booth(pk=pk, company_id=company_id)
+            for pk, company_id in queryset.order_by().values_list("pk", "company_id")
+        ]
+        return queryset.filter(pk__in=staffed_booth_ids(candidates))

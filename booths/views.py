@@ -1,0 +1,461 @@
+import csv
+import mimetypes
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import toggle_share
+from chat.presence import online_staff, staff_by_booth
+from expo.context_processors import current_edition
+from expo.models import Session
+from jobs.models import Job
+
+from . import services
+from .access import (
+    booth_for_staff,
+    get_company_object_or_404,
+    is_company_staff,
+    membership_for,
+    staff_company,
+)
+from .charts import bar_chart
+from .content import render_markdown, video_embed_url
+from .filters import HallFilter
+from .forms import BoothForm, BrochureForm, InviteForm
+from .models import Bookmark, Booth, Brochure, Invitation, Membership
+
+HALL_PAGE_SIZE = 24
+BOOTH_JOBS_SHOWN = 10
+VISITOR_COOKIE = "expo_visitor"
+
+
+def _edition_or_404(request):
+    edition = current_edition(request)
+    if edition is None:
+        raise Http404(_("There is no expo yet."))
+    return edition
+
+
+def _visible_booth_or_404(request, slug):
+    """A booth of the current expo: approved ones for everyone; others only for their own
+    company's staff and the organiser (as a preview)."""
+    edition = _edition_or_404(request)
+    booth = get_object_or_404(
+        Booth.objects.select_related("company__sector", "edition"),
+        edition=edition,
+        company__slug=slug,
+    )
+    if not booth.is_public and not (
+        request.user.is_staff or is_company_staff(request.user, booth.company_id)
+    ):
+        raise Http404
+    return booth
+
+
+def _open_jobs_count():
+    jobs = (
+        Job.objects.open()
+        .filter(company_id=OuterRef("company_id"), edition_id=OuterRef("edition_id"))
+        .order_by()
+        .values("company_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(jobs, output_field=IntegerField()), 0)
+
+
+def _decorate(booths, user):
+    """Recruiters online and the visitor's bookmarks for a page of booths: one cache round trip
+    and two queries whatever the page size."""
+    online = online_staff(staff_by_booth(booths))
+    bookmarked = set()
+    if user.is_authenticated and booths:
+        bookmarked = set(
+            Bookmark.objects.filter(user=user, booth__in=booths).values_list("booth_id", flat=True)
+        )
+    for booth in booths:
+        booth.staff_online_count = len(online.get(booth.pk, []))
+        booth.is_bookmarked = booth.pk in bookmarked
+
+
+# --- Talent: the hall and the booth ------------------------------------------------------------
+def hall(request):
+    edition = current_edition(request)
+    booths_qs = (
+        Booth.objects.filter(edition=edition)
+        .approved()
+        .select_related("company__sector")
+        .annotate(open_jobs=_open_jobs_count())
+        .order_by("-is_featured", "company__name", "pk")
+    )
+    hall_filter = HallFilter(request.GET or None, queryset=booths_qs)
+    page = Paginator(hall_filter.qs, HALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    booths = list(page.object_list)
+    _decorate(booths, request.user)
+    context = {"filter": hall_filter, "page": page, "booths": booths, "edition": edition}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "booths/_hall_results.html" if partial else "booths/hall.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _record_visit(request, response, booth):
+    if is_company_staff(request.user, booth.company_id) or not booth.is_public:
+        return
+    if request.user.is_authenticated:
+        key = services.visitor_key(user_id=request.user.pk)
+    else:
+        token = request.COOKIES.get(VISITOR_COOKIE, "")
+        if not (token.isalnum() and len(token) == 32):
+            token = secrets.token_hex(16)
+            response.set_cookie(
+                VISITOR_COOKIE,
+                token,
+                max_age=365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        key = services.visitor_key(anonymous_token=token)
+    services.record_visit(booth, key)
+
+
+def detail(request, slug):
+    booth = _visible_booth_or_404(request, slug)
+    jobs = Job.objects.open().filter(company_id=booth.company_id, edition_id=booth.edition_id)
+    memberships = list(
+        Membership.objects.filter(company_id=booth.company_id).select_related("user")
+    )
+    online = set(online_staff({booth.pk: [m.user_id for m in memberships]})[booth.pk])
+    user = request.user
+    context = {
+        "booth": booth,
+        "company": booth.company,
+        "description_html": render_markdown(booth.description),
+        "video_embed_url": video_embed_url(booth.video_url),
+        "jobs": list(jobs.select_related("sector")[:BOOTH_JOBS_SHOWN]),
+        "job_count": jobs.count(),
+        "sessions": list(
+            Session.objects.filter(
+                host_booth=booth, ends_at__gt=timezone.now(), is_cancelled=False
+            ).order_by("starts_at")[:6]
+        ),
+        "brochures": list(booth.brochures.all()),
+        "staff_online": [m.user for m in memberships if m.user_id in online],
+        "is_own_booth": is_company_staff(user, booth.company_id),
+        "is_bookmarked": user.is_authenticated
+        and Bookmark.objects.filter(user=user, booth=booth).exists(),
+        "is_shared": user.is_authenticated
+        and user.profile_shares.filter(company_id=booth.company_id).exists(),
+    }
+    response = render(request, "booths/detail.html", context)
+    _record_visit(request, response, booth)
+    return response
+
+
+@login_required
+@require_POST
+def bookmark(request, slug):
+    booth = _visible_booth_or_404(request, slug)
+    booth.is_bookmarked = services.toggle_bookmark(request.user, booth)
+    if request.htmx:
+        return render(request, "booths/_bookmark_button.html", {"booth": booth})
+    if booth.is_bookmarked:
+        messages.success(request, _("Booth bookmarked. Find it on your dashboard."))
+    else:
+        messages.info(request, _("Bookmark removed."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("booths:detail", booth.company.slug)
+
+
+@login_required
+@require_POST
+def share_profile(request, slug):
+    booth = _visible_booth_or_404(request, slug)
+    if is_company_staff(request.user, booth.company_id):
+        raise Http404
+    shared = toggle_share(request.user, booth.company)
+    if shared:
+        messages.success(
+            request,
+            _("%(company)s can now see your profile and download your CV.")
+            % {"company": booth.company},
+        )
+    else:
+        messages.info(
+            request,
+            _("You no longer share your profile with %(company)s.") % {"company": booth.company},
+        )
+    return redirect("booths:detail", booth.company.slug)
+
+
+def _file_response(field, *, public, attachment_name=None, content_type=None):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = content_type or mimetypes.guess_type(field.name)[0] or "application/octet-stream"
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=attachment_name is not None,
+        filename=attachment_name or "",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
+    return response
+
+
+def booth_image(request, slug, kind):
+    """A booth's logo or banner (served by Django so it works with DEBUG off, too)."""
+    booth = _visible_booth_or_404(request, slug)
+    field = getattr(booth, kind)
+    if not field:
+        raise Http404
+    return _file_response(field, public=booth.is_public)
+
+
+def brochure_download(request, slug, pk):
+    booth = _visible_booth_or_404(request, slug)
+    brochure = get_object_or_404(Brochure, booth=booth, pk=pk)
+    name = f"{slugify(brochure.title) or 'brochure'}.pdf"
+    return _file_response(
+        brochure.file, public=booth.is_public, attachment_name=name, content_type="application/pdf"
+    )
+
+
+# --- Employer console --------------------------------------------------------------------------
+def console(request):
+    company = staff_company(request)
+    edition = _edition_or_404(request)
+    booth = Booth.objects.filter(edition=edition, company=company).first()
+    membership = membership_for(request.user)
+    return render(
+        request,
+        "booths/console/index.html",
+        {"company": company, "booth": booth, "membership": membership, "edition": edition},
+    )
+
+
+def _own_booth(request):
+    """The company's booth at the current expo, created as a draft on first use (admins)."""
+    company = staff_company(request, role=Membership.Role.ADMIN)
+    booth, _ = Booth.objects.select_related("company", "edition").get_or_create(
+        edition=_edition_or_404(request), company=company
+    )
+    return booth
+
+
+def console_booth(request):
+    booth = _own_booth(request)
+    form = BoothForm(instance=booth)
+    if request.method == "POST":
+        form = BoothForm(request.POST, request.FILES, instance=Booth.objects.get(pk=booth.pk))
+        if form.is_valid():
+            services.update_booth(booth, form.cleaned_data)
+            messages.success(request, _("Your booth is saved."))
+            return redirect("booths:console_booth")
+        messages.error(request, _("Nothing was saved: please correct the highlighted fields."))
+    return render(
+        request,
+        "booths/console/booth.html",
+        {
+            "booth": booth,
+            "membership": membership_for(request.user),
+            "form": form,
+            "brochure_form": BrochureForm(),
+            "brochures": list(booth.brochures.all()),
+            "description_html": render_markdown(booth.description),
+            "video_embed_url": video_embed_url(booth.video_url),
+        },
+    )
+
+
+@require_POST
+def console_submit(request):
+    booth = _own_booth(request)
+    try:
+        services.submit_booth(booth, by=request.user)
+    except services.BoothError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Submitted. The organiser reviews booths and emails you the outcome.")
+        )
+    return redirect("booths:console_booth")
+
+
+@require_POST
+def console_brochure_add(request):
+    booth = _own_booth(request)
+    form = BrochureForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_brochure(booth, form.cleaned_data["title"], form.cleaned_data["file"])
+        except services.BoothError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Brochure added."))
+            return redirect("booths:console_booth")
+    return render(
+        request,
+        "booths/console/booth.html",
+        {
+            "booth": booth,
+            "membership": membership_for(request.user),
+            "form": BoothForm(instance=booth),
+            "brochure_form": form,
+            "brochures": list(booth.brochures.all()),
+            "description_html": render_markdown(booth.description),
+            "video_embed_url": video_embed_url(booth.video_url),
+        },
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@require_POST
+def console_brochure_delete(request, pk):
+    booth = _own_booth(request)
+    services.delete_brochure(get_object_or_404(Brochure, booth=booth, pk=pk))
+    messages.success(request, _("Brochure removed."))
+    return redirect("booths:console_booth")
+
+
+def console_team(request):
+    company = staff_company(request, role=Membership.Role.ADMIN)
+    form = InviteForm()
+    if request.method == "POST":
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.invite_member(
+                    company,
+                    form.cleaned_data["email"],
+                    form.cleaned_data["role"],
+                    by=request.user,
+                    request=request,
+                )
+            except services.BoothError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+                )
+                return redirect("booths:console_team")
+    now = timezone.now()
+    invitations = [
+        i for i in Invitation.objects.filter(company=company, accepted_at=None) if i.is_pending(now)
+    ]
+    return render(
+        request,
+        "booths/console/team.html",
+        {
+            "company": company,
+            "membership": membership_for(request.user),
+            "members": list(company.memberships.select_related("user").order_by("role", "user")),
+            "invitations": invitations,
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def console_member_remove(request, pk):
+    staff_company(request, role=Membership.Role.ADMIN)
+    membership = get_company_object_or_404(
+        request, Membership.objects.select_related("user"), pk=pk
+    )
+    try:
+        services.remove_member(membership.company, membership)
+    except services.BoothError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s left the team.") % {"name": membership.user})
+        if membership.user_id == request.user.pk:
+            return redirect("home")
+    return redirect("booths:console_team")
+
+
+@require_POST
+def console_invitation_revoke(request, pk):
+    staff_company(request, role=Membership.Role.ADMIN)
+    invitation = get_company_object_or_404(request, Invitation.objects.all(), pk=pk)
+    invitation.delete()
+    messages.success(request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email})
+    return redirect("booths:console_team")
+
+
+def accept_invitation(request, token):
+    invitation = get_object_or_404(Invitation.objects.select_related("company"), token=token)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            services.accept_invitation(invitation, request.user)
+        except services.BoothError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Welcome to the team of %(company)s.") % {"company": invitation.company}
+            )
+            return redirect("booths:console")
+    return render(request, "booths/console/invitation.html", {"invitation": invitation})
+
+
+def _analytics_context(request):
+    company = staff_company(request)
+    booth = booth_for_staff(request, _edition_or_404(request))
+    try:
+        days = min(max(int(request.GET.get("days", 14)), 7), 90)
+    except ValueError:
+        days = 14
+    return company, booth, days, services.analytics(booth, days=days)
+
+
+def console_analytics(request):
+    company, booth, days, stats = _analytics_context(request)
+    return render(
+        request,
+        "booths/console/analytics.html",
+        {
+            "company": company,
+            "membership": membership_for(request.user),
+            "booth": booth,
+            "days": days,
+            "stats": stats,
+            "chart": bar_chart(stats["rows"]),
+            "day_choices": [7, 14, 30, 90],
+        },
+    )
+
+
+def console_analytics_csv(request):
+    company, booth, days, stats = _analytics_context(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="booth-analytics-{company.slug}-{days}d.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["day", "visits", "unique_visitors", "new_bookmarks"])
+    for row in stats["rows"]:
+        writer.writerow([row["day"].isoformat(), row["visits"], row["visitors"], row["bookmarks"]])
+    return response
