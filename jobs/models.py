@@ -3,8 +3,10 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +72,9 @@ class Job(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Kept current by a PostgreSQL trigger (migration 0002): title A, company name and skills B,
+    # description C. Never written by Django; NULL on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = JobQuerySet.as_manager()
 
@@ -80,6 +85,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["edition", "status", "-published_at"]),
             models.Index(fields=["company", "status"]),
+            models.Index(fields=["edition", "status", "deadline"], name="jobs_job_deadline_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -92,6 +98,9 @@ class Job(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.company})"
+
+    def get_absolute_url(self):
+        return reverse("jobs:detail", args=[self.pk])
 
     def is_open(self, now=None):
         now = now or timezone.now()
@@ -154,3 +163,99 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.talent or _('Deleted user')} → {self.job.title}"
+
+    @property
+    def is_active(self):
+        """Still in the pipeline: neither withdrawn, hired nor rejected."""
+        return self.status not in FINAL_STATUSES
+
+    @property
+    def can_withdraw(self):
+        return self.status not in FINAL_STATUSES
+
+
+FINAL_STATUSES = {
+    Application.Status.HIRED,
+    Application.Status.REJECTED,
+    Application.Status.WITHDRAWN,
+}
+# The statuses a company moves an application through (withdrawing is the talent's own step).
+PIPELINE_STATUSES = [s for s in Application.Status if s != Application.Status.WITHDRAWN]
+
+
+class ApplicationStatusChange(models.Model):
+    """One step in an application's history, written only by jobs.services."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("application"),
+    )
+    from_status = models.CharField(
+        _("from"), max_length=20, choices=Application.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=20, choices=Application.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("application status change")
+        verbose_name_plural = _("application status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ApplicationNote(models.Model):
+    """A note by the company's staff about an applicant; never shown to the talent."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="notes", verbose_name=_("application")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant note")
+        verbose_name_plural = _("applicant notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.body[:50]
+
+
+class SavedJob(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_jobs",
+        verbose_name=_("user"),
+    )
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+", verbose_name=_("job"))
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved job")
+        verbose_name_plural = _("saved jobs")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "job"], name="one_save_per_job")]
+
+    def __str__(self):
+        return f"{self.user} ☆ {self.job_id}"
