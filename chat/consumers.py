@@ -1,20 +1,46 @@
-"""Websocket consumers. They stay thin: authorise, validate frames, call services."""
+"""Websocket consumers. They stay thin: authorise, validate frames, call services.
 
+Sockets do not get a channel-layer channel each: they register in the per-process fan-out hub
+(chat.fanout), which holds one subscription per room per process and writes events straight to
+the local sockets. Every frame a client sends is authorised again (services' check_* functions).
+
+Client frames (JSON objects with a "type"):
+  ping                                  -> pong (and presence heartbeats)
+  sync {room, last_event_id}            -> the events missed since, from the database
+  history {room, before}                -> up to 50 earlier messages ("load earlier")
+  post {body, client_id}                -> ack {client_id, id}; the message arrives as an event
+  booth socket:  queue.join, queue.leave, leave_message {body, client_id}
+  console:       take {entry?}, pick_up {conversation}
+  conversation:  typing, read {up_to}
+  moderation:    delete {message}, mute {user, minutes}, report {message, reason}
+"""
+
+import asyncio
 import json
+import secrets
+from collections import deque
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from . import fanout, limits, presence, services
+from .services import ChatError, user_group
+
+__all__ = ["user_group"]
 
 # Close codes (4xxx: refused by the application).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_REVOKED = 4408  # rights changed: the client reconnects and is authorised afresh
+CLOSE_TOO_SLOW = 4409  # the socket could not keep up: reconnect and replay from the database
 CLOSE_ABUSIVE = 4429
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_BAD_FRAMES = 20
-
-
-def user_group(user_id):
-    return f"user.{user_id}"
+NO_CHANNEL_LAYER = "chat-sockets-use-the-fanout-hub"
 
 
 class ValidatingConsumerMixin:
@@ -34,34 +60,530 @@ class ValidatingConsumerMixin:
             return await self.reject_frame("frame_invalid", 'A frame is an object with a "type".')
         await self.receive_json(content)
 
-    async def reject_frame(self, code, message):
+    async def reject_frame(self, code, message, **extra):
         self.bad_frames += 1
-        await self.send_json({"type": "error", "code": code, "message": message})
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
         if self.bad_frames >= MAX_BAD_FRAMES:
-            await self.close(code=CLOSE_ABUSIVE)
+            await self.close(code=CLOSE_ABUSIVE, reason="Too many rejected frames.")
 
 
-class NotificationConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
-    """Per-user notifications ("a recruiter accepted your chat"), shown as toasts on any page."""
+class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
+    """A socket registered in the fan-out hub. Subclasses say which rooms they join and which
+    frame types they handle (handle_<type> methods)."""
+
+    channel_layer_alias = NO_CHANNEL_LAYER  # no per-socket channel (see module docstring)
+    frame_types: tuple = ("ping", "sync", "history")
+    replay_rooms: tuple = ()  # rooms whose numbered events this socket may sync
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.joined = []
+        self._buffering = {}
+        self._backlog = None
+        self._closed = False
+
+    # --- Hub membership ---------------------------------------------------------------------
+    async def join(self, room, wants_text=True):
+        await fanout.hub().join(room, self, wants_text)
+        self.joined.append(room)
+
+    async def leave_all(self):
+        hub = fanout.hub()
+        for room in self.joined:
+            await hub.leave(room, self)
+        self.joined = []
+
+    def fanout_push(self, room, event_id, text):
+        """Called by the hub for every event in a joined room: no thread hop, no task."""
+        if self._closed:
+            return
+        buffer = self._buffering.get(room)
+        if buffer is not None and event_id is not None:
+            buffer.append((event_id, text))
+            return
+        self._write(text)
+
+    def _write(self, text):
+        if self._backlog is not None:  # a previous write is waiting on a slow client
+            if len(self._backlog) >= settings.CHAT_SOCKET_BACKLOG:
+                self._closed = True
+                fanout.hub().stats["slow_sockets_closed"] += 1
+                asyncio.ensure_future(self._close_slow())
+            else:
+                self._backlog.append(text)
+            return
+        coro = self.base_send({"type": "websocket.send", "text": text})
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration:
+            return  # written synchronously: the common case
+        except Exception:
+            self._closed = True  # the client is gone
+            return
+        self._backlog = deque()
+        asyncio.ensure_future(self._drain(coro, waiting_on))
+
+    async def _drain(self, coro, waiting_on):
+        """Finish a send that had to wait (slow client), then the backlog behind it."""
+        try:
+            while True:
+                if waiting_on is not None:
+                    waiting_on._asyncio_future_blocking = False
+                    await asyncio.wait([waiting_on])
+                else:
+                    await asyncio.sleep(0)
+                try:
+                    waiting_on = coro.send(None)
+                except StopIteration:
+                    break
+            while self._backlog:
+                await self.base_send({"type": "websocket.send", "text": self._backlog.popleft()})
+        except Exception:
+            self._closed = True
+        finally:
+            self._backlog = None
+
+    async def _close_slow(self):
+        try:
+            await self.base_send(
+                {"type": "websocket.close", "code": CLOSE_TOO_SLOW, "reason": "Too slow."}
+            )
+        except Exception:  # noqa: S110 (the client may be gone already)
+            pass
+
+    async def fanout_control(self, room, control):
+        kind = control.get("kind")
+        if kind == "revoke":
+            await self.refuse(CLOSE_REVOKED, _("Your access changed. Reconnecting..."))
+        elif kind == "recheck":
+            if not await self.still_allowed():
+                await self.refuse(CLOSE_FORBIDDEN, _("You no longer have access here."))
+        else:
+            await self.on_control(control)
+
+    async def on_control(self, control):
+        pass
+
+    async def still_allowed(self):
+        return True
+
+    # --- Connection --------------------------------------------------------------------------
+    @property
+    def user(self):
+        return self.scope.get("user")
+
+    async def refuse(self, code, reason):
+        """Accept, say why, close with a 4xxx code: browsers see the code and the reason."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if not getattr(self, "_accepted", False):
+                await self.accept()
+            await self.send_json({"type": "error", "code": "refused", "message": str(reason)})
+            await self.close(code=code, reason=str(reason)[:120])
+        except Exception:  # noqa: S110 (the client may be gone already)
+            pass
+
+    async def accept(self, subprotocol=None, headers=None):
+        self._accepted = True
+        await super().accept(subprotocol, headers)
+
+    async def join_user_room(self):
+        if self.user is not None and self.user.is_authenticated:
+            await self.join(user_group(self.user.pk), wants_text=False)
+
+    async def disconnect(self, code):
+        self._closed = True
+        await self.leave_all()
+        await self.on_disconnect()
+
+    async def on_disconnect(self):
+        pass
+
+    # --- Frames --------------------------------------------------------------------------------
+    async def receive_json(self, content, **kwargs):
+        kind = content["type"]
+        if kind not in self.frame_types:
+            return await self.reject_frame("unknown_type", f"Unknown frame type {kind[:40]!r}.")
+        try:
+            await getattr(self, "handle_" + kind.replace(".", "_"))(content)
+        except ChatError as error:
+            await self.reject_frame(error.code, error.message, ref=content.get("client_id"))
+
+    async def handle_ping(self, content):
+        await self.heartbeat()
+        await self.send_json({"type": "pong"})
+
+    async def heartbeat(self):
+        pass
+
+    def room_of(self, content):
+        room = content.get("room")
+        if room not in self.replay_rooms:
+            raise ChatError("invalid", _("Unknown room."))
+        return room
+
+    async def handle_sync(self, content):
+        room = self.room_of(content)
+        last = content.get("last_event_id")
+        if not isinstance(last, int) or last < 0:
+            raise ChatError("invalid", _("last_event_id is a number."))
+        await self.replay(room, last)
+
+    async def replay(self, room, last):
+        """Send what the client missed from the database, holding back live events meanwhile
+        so they arrive after the replay and in order."""
+        self._buffering[room] = buffer = []
+        try:
+            events = await self.load_missed(room, last)
+            sent = last
+            for event in events:
+                await self.send_json(event)
+                sent = event["id"]
+            await self.send_json({"type": "synced", "room": room, "last_event_id": sent})
+        finally:
+            self._buffering.pop(room, None)
+        for event_id, text in buffer:
+            if event_id > sent:
+                self._write(text)
+
+    async def load_missed(self, room, last):
+        return await database_sync_to_async(self._load_missed)(room, last)
+
+    def _load_missed(self, room, last):
+        self.check_room_access_sync(room)  # checked on replay too
+        return services.events_since(room, last)
+
+    def check_room_access_sync(self, room):
+        pass
+
+    async def handle_history(self, content):
+        room = self.room_of(content)
+        before = content.get("before")
+        if before is not None and (not isinstance(before, int) or before < 0):
+            raise ChatError("invalid", _("before is an event id."))
+        page = await database_sync_to_async(self._history)(room, before)
+        await self.send_json({"type": "history", "room": room, **page})
+
+    def _history(self, room, before):
+        self.check_room_access_sync(room)
+        return services.history(room, before)
+
+    async def check_rate(self, room):
+        allowed = await database_sync_to_async(limits.allow, thread_sensitive=False)(
+            self.user.pk, room
+        )
+        if not allowed:
+            raise ChatError("rate_limited", _("Slow down: you are sending messages too fast."))
+
+    async def ack(self, content, event):
+        await self.send_json(
+            {"type": "ack", "client_id": str(content.get("client_id")), "id": event["id"]}
+        )
+
+    # Moderation, shared by the booth, console and conversation sockets.
+    async def handle_delete(self, content):
+        self.require_user()
+        await database_sync_to_async(services.do_delete_message)(self.user, content.get("message"))
+
+    async def handle_report(self, content):
+        self.require_user()
+        await database_sync_to_async(services.do_report)(
+            self.user, content.get("message"), content.get("reason", "")
+        )
+        await self.send_json({"type": "reported", "message": content.get("message")})
+
+    def require_user(self):
+        if self.user is None or not self.user.is_authenticated:
+            raise ChatError("sign_in", _("Sign in to chat."))
+
+
+class BoothConsumer(LiveConsumer):
+    """A booth page: lobby (anonymous visitors read), the public summary, the talent's queue."""
+
+    frame_types = (
+        *LiveConsumer.frame_types,
+        "post",
+        "queue.join",
+        "queue.leave",
+        "leave_message",
+        "delete",
+        "report",
+        "mute",
+    )
 
     async def connect(self):
-        user = self.scope.get("user")
+        booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
+        try:
+            self.booth = await database_sync_to_async(services.get_booth)(booth_id)
+        except ChatError as error:
+            return await self.refuse(CLOSE_NOT_FOUND, error.message)
+        self.lobby = services.lobby_room(self.booth.pk)
+        self.replay_rooms = (self.lobby,)
+        authenticated = self.user is not None and self.user.is_authenticated
+        self.visitor = str(self.user.pk) if authenticated else "anon-" + secrets.token_hex(8)
+        await self.join(self.lobby)
+        await self.join(services.booth_room(self.booth.pk))
+        await self.join_user_room()
+        await self.accept()
+        await self.heartbeat()
+        await self.send_json(await database_sync_to_async(self._hello)())
+
+    def _hello(self):
+        summary = services.booth_summary(self.booth)
+        entry = services.my_queue_entry(self.user, self.booth)
+        return {
+            **summary,
+            "type": "hello",
+            "signed_in": self.user.is_authenticated,
+            "queue_entry": entry.pk if entry else None,
+        }
+
+    async def heartbeat(self):
+        await database_sync_to_async(self._heartbeat)()
+
+    def _heartbeat(self):
+        presence.visitor_heartbeat(self.booth.pk, self.visitor)
+        if self.user.is_authenticated:
+            services.touch_queue_entries(self.user.pk)
+
+    async def on_disconnect(self):
+        if hasattr(self, "booth"):
+            await database_sync_to_async(presence.visitor_left)(self.booth.pk, self.visitor)
+
+    async def on_control(self, control):
+        if control.get("kind") == "accepted" and control.get("booth") == self.booth.pk:
+            await self.send_json({"type": "queue.accepted", "url": control["url"]})
+
+    async def handle_post(self, content):
+        self.require_user()
+        await self.check_rate(self.lobby)
+        event, _created = await database_sync_to_async(services.do_post_lobby_message)(
+            self.user, self.booth.pk, content.get("body"), content.get("client_id")
+        )
+        await self.ack(content, event)
+
+    async def handle_queue_join(self, content):
+        self.require_user()
+        entry = await database_sync_to_async(services.do_join_queue)(self.user, self.booth.pk)
+        await self.send_json({"type": "queue.joined", "entry": entry.pk})
+
+    async def handle_queue_leave(self, content):
+        self.require_user()
+        await database_sync_to_async(services.do_leave_queue)(self.user, self.booth.pk)
+        await self.send_json({"type": "queue.left"})
+
+    async def handle_leave_message(self, content):
+        self.require_user()
+        await self.check_rate(self.lobby)
+        conversation = await database_sync_to_async(services.do_leave_message)(
+            self.user, self.booth.pk, content.get("body"), content.get("client_id")
+        )
+        await self.send_json({"type": "message_left", "conversation": conversation.pk})
+
+    async def handle_mute(self, content):
+        self.require_user()
+        await database_sync_to_async(services.do_mute)(
+            self.user, self.booth.pk, content.get("user"), content.get("minutes")
+        )
+        await self.send_json({"type": "muted", "user": content.get("user")})
+
+
+class ConsoleConsumer(BoothConsumer):
+    """The staff console of one booth: the queue, messages left, the lobby, activity in the
+    recruiter's conversations. Only the booth's staff may open it."""
+
+    frame_types = (*BoothConsumer.frame_types, "take", "pick_up")
+
+    async def connect(self):
+        booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
+        if self.user is None or not self.user.is_authenticated:
+            return await self.refuse(CLOSE_UNAUTHENTICATED, _("Sign in to open the console."))
+        try:
+            self.booth = await database_sync_to_async(services.check_booth_staff)(
+                self.user, booth_id
+            )
+        except ChatError as error:
+            return await self.refuse(CLOSE_FORBIDDEN, error.message)
+        self.lobby = services.lobby_room(self.booth.pk)
+        self.staff = services.staff_room(self.booth.pk)
+        self.replay_rooms = (self.lobby, self.staff)
+        self.visitor = str(self.user.pk)
+        for room in (self.lobby, self.staff, services.booth_room(self.booth.pk)):
+            await self.join(room)
+        await self.join_user_room()
+        await self.accept()
+        await database_sync_to_async(self._staff_online)()
+        await self.send_json(await database_sync_to_async(self._hello)())
+
+    def _hello(self):
+        return {
+            **services.booth_summary(self.booth),
+            "type": "hello",
+            "signed_in": True,
+        }
+
+    def _staff_online(self):
+        presence.staff_heartbeat(self.booth.pk, self.user.pk)
+        services.publish_booth_summary_on_commit(self.booth)  # runs at once outside a transaction
+
+    async def heartbeat(self):
+        await database_sync_to_async(presence.staff_heartbeat)(self.booth.pk, self.user.pk)
+
+    async def on_disconnect(self):
+        if hasattr(self, "booth"):
+            await database_sync_to_async(self._staff_left)()
+
+    def _staff_left(self):
+        presence.staff_left(self.booth.pk, self.user.pk)
+        services.publish_booth_summary_on_commit(self.booth)
+
+    async def still_allowed(self):
+        try:
+            await database_sync_to_async(services.check_booth_staff)(self.user, self.booth.pk)
+        except ChatError:
+            return False
+        return True
+
+    def check_room_access_sync(self, room):
+        services.check_booth_staff(self.user, self.booth.pk)
+
+    def _load_missed(self, room, last):
+        self.check_room_access_sync(room)
+        if room == self.staff:  # queue events are state: the current snapshot supersedes them
+            seq = services.room_last_seq(room)
+            return [{**services.queue_snapshot(self.booth), "id": seq}] if seq > last else []
+        return services.events_since(room, last)
+
+    async def on_control(self, control):
+        if control.get("kind") == "activity":
+            await self.send_json(
+                {"type": "conversation.activity", "conversation": control.get("conversation")}
+            )
+
+    async def handle_take(self, content):
+        entry = content.get("entry")
+        if entry is not None and not isinstance(entry, int):
+            raise ChatError("invalid", _("entry is a queue entry id."))
+        conversation = await database_sync_to_async(services.do_take)(
+            self.user, self.booth.pk, entry
+        )
+        await self.send_json(
+            {"type": "taken", "conversation": conversation.pk, "url": f"/chat/{conversation.pk}/"}
+        )
+
+    async def handle_pick_up(self, content):
+        conversation = await database_sync_to_async(services.do_pick_up)(
+            self.user, content.get("conversation")
+        )
+        await self.send_json(
+            {"type": "taken", "conversation": conversation.pk, "url": f"/chat/{conversation.pk}/"}
+        )
+
+    async def handle_queue_join(self, content):
+        raise ChatError("forbidden", _("You staff this booth."))
+
+    handle_queue_leave = handle_leave_message = handle_queue_join
+
+
+class ConversationConsumer(LiveConsumer):
+    """A 1:1 conversation: only its two sides and organiser staff may join."""
+
+    frame_types = (*LiveConsumer.frame_types, "post", "typing", "read", "delete", "report")
+
+    async def connect(self):
+        conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]
+        if self.user is None or not self.user.is_authenticated:
+            return await self.refuse(CLOSE_UNAUTHENTICATED, _("Sign in to chat."))
+        try:
+            conversation = await database_sync_to_async(services.check_conversation_access)(
+                self.user, conversation_id
+            )
+        except ChatError as error:
+            return await self.refuse(CLOSE_NOT_FOUND, error.message)
+        self.conversation_id = conversation.pk
+        self.room = conversation.room.key
+        self.replay_rooms = (self.room,)
+        self.typing_at = 0.0
+        await self.join(self.room)
+        await self.join_user_room()
+        await self.accept()
+        await self.send_json(
+            {
+                "type": "hello",
+                "room": self.room,
+                "status": conversation.status,
+                "talent_read": conversation.talent_read_seq,
+                "staff_read": conversation.staff_read_seq,
+                "talent_id": conversation.talent_id,
+                "recruiter_id": conversation.recruiter_id,
+            }
+        )
+
+    async def still_allowed(self):
+        try:
+            await database_sync_to_async(services.check_conversation_access)(
+                self.user, self.conversation_id
+            )
+        except ChatError:
+            return False
+        return True
+
+    def check_room_access_sync(self, room):
+        services.check_conversation_access(self.user, self.conversation_id)
+
+    async def heartbeat(self):
+        await database_sync_to_async(services.touch_queue_entries)(self.user.pk)
+
+    async def handle_post(self, content):
+        await self.check_rate(self.room)
+        event, _created = await database_sync_to_async(services.do_post_conversation_message)(
+            self.user, self.conversation_id, content.get("body"), content.get("client_id")
+        )
+        await self.ack(content, event)
+
+    async def handle_typing(self, content):
+        loop = asyncio.get_running_loop()
+        if loop.time() - self.typing_at < 2:  # at most one typing event per 2 s per socket
+            return
+        self.typing_at = loop.time()
+        if not await self.still_allowed():
+            raise ChatError("forbidden", _("You no longer have access here."))
+        await fanout.publish(
+            self.room,
+            json.dumps(
+                {
+                    "type": "typing",
+                    "room": self.room,
+                    "user_id": self.user.pk,
+                    "name": self.user.get_short_name(),
+                }
+            ),
+        )
+
+    async def handle_read(self, content):
+        await database_sync_to_async(services.do_mark_read)(
+            self.user, self.conversation_id, content.get("up_to")
+        )
+
+
+class NotificationConsumer(LiveConsumer):
+    """Per-user notifications ("a recruiter accepted your chat"), shown as toasts on any page.
+    Its pings also keep the user's places in queues alive while they browse elsewhere."""
+
+    async def connect(self):
+        user = self.user
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.join(user_group(user.pk), wants_text=True)
         await self.accept()
 
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    async def heartbeat(self):
+        await database_sync_to_async(services.touch_queue_entries)(self.user.pk)
 
-    async def receive_json(self, content, **kwargs):
-        if content["type"] == "ping":
-            await self.send_json({"type": "pong"})
-        else:
-            await self.reject_frame("unknown_type", f"Unknown frame type {content['type']!r}.")
+    async def handle_sync(self, content):
+        raise ChatError("invalid", _("Notifications have no history."))
 
-    async def notify(self, event):
-        await self.send_json({"type": "notification", **event["payload"]})
+    handle_history = handle_sync

@@ -63,3 +63,53 @@ def staffed_booth_ids(booths) -> set[int]:
     """Ids of the booths (of those given) with at least one staff member online now."""
     online = online_staff(staff_by_booth(booths))
     return {booth_id for booth_id, users in online.items() if users}
+
+
+# --- Visitors at a booth -----------------------------------------------------------------
+# One sorted set per booth (member: visitor key, score: expiry time) when the cache is Redis,
+# so any process can count the live visitors in one round trip; a process-local dict otherwise.
+_local_visitors: dict[int, dict[str, float]] = {}
+
+
+def _visitors_client(booth_id):
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        return None, None
+    key = cache.make_and_validate_key(f"presence:visitors:{booth_id}")
+    return backend.get_client(key, write=True), key
+
+
+def visitor_heartbeat(booth_id: int, visitor: str) -> None:
+    """A visitor (user id or an anonymous socket's token) has the booth open."""
+    expires = time.time() + PRESENCE_TTL
+    client, key = _visitors_client(booth_id)
+    if client is None:
+        _local_visitors.setdefault(booth_id, {})[visitor] = expires
+        return
+    pipe = client.pipeline()
+    pipe.zadd(key, {visitor: expires})
+    pipe.expire(key, PRESENCE_TTL * 2)
+    pipe.execute()
+
+
+def visitor_left(booth_id: int, visitor: str) -> None:
+    client, key = _visitors_client(booth_id)
+    if client is None:
+        _local_visitors.get(booth_id, {}).pop(visitor, None)
+        return
+    client.zrem(key, visitor)
+
+
+def visitor_count(booth_id: int) -> int:
+    """Visitors whose heartbeat has not expired: a closed browser drops out on its own."""
+    now = time.time()
+    client, key = _visitors_client(booth_id)
+    if client is None:
+        visitors = _local_visitors.get(booth_id, {})
+        for name in [name for name, expires in visitors.items() if expires < now]:
+            del visitors[name]
+        return len(visitors)
+    pipe = client.pipeline()
+    pipe.zremrangebyscore(key, "-inf", now)
+    pipe.zcard(key)
+    return pipe.execute()[1]

@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "chat"
 
-urlpatterns = []
+urlpatterns = [
+    path("console/chat/", views.console, name="console"),
+    path("chat/", views.my_conversations, name="my_conversations"),
+    path("chat/<int:conversation_id>/", views.conversation, name="conversation"),
+    path("chat/<int:conversation_id>/close/", views.close, name="close"),
+    path("chat/<int:conversation_id>/handover/", views.handover, name="handover"),
+    path("chat/<int:conversation_id>/note/", views.note, name="note"),
+    path("chat/booth/<int:booth_id>/", views.booth_chat, name="booth_chat"),
+    path("chat/summaries/", views.booth_summaries, name="booth_summaries"),
+]

@@ -79,7 +79,11 @@ async def test_an_abusive_client_is_closed_after_too_many_bad_frames(talent):
         await communicator.send_to(text_data="garbage")
         assert (await communicator.receive_json_from())["type"] == "error"
 
-    assert await communicator.receive_output() == {"type": "websocket.close", "code": CLOSE_ABUSIVE}
+    assert await communicator.receive_output() == {
+        "type": "websocket.close",
+        "code": CLOSE_ABUSIVE,
+        "reason": "Too many rejected frames.",
+    }
 
 
 async def test_a_notification_reaches_the_user_after_commit_and_nobody_else(talent, recruiter):

@@ -13,9 +13,7 @@ def test_a_booth_is_staffed_while_a_member_beats(edition, booth_a, booth_b, recr
     presence.staff_heartbeat(booth_a.pk, recruiter.pk)
 
     assert presence.staffed_booth_ids([booth_a, booth_b]) == {booth_a.pk}
-    assert presence.online_staff(presence.staff_by_booth([booth_a])) == {
-        booth_a.pk: [recruiter.pk]
-    }
+    assert presence.online_staff(presence.staff_by_booth([booth_a])) == {booth_a.pk: [recruiter.pk]}
 
 
 def test_a_member_who_leaves_or_stops_beating_is_offline(booth_a, recruiter, company_admin):

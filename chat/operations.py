@@ -1,0 +1,54 @@
+"""The organiser's live operations socket: a fresh snapshot every few seconds to staff."""
+
+import asyncio
+import contextlib
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from .consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, ValidatingConsumerMixin
+
+
+class OperationsConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
+    """Organiser staff only (is_staff). Pushes expo.operations.operations_snapshot every
+    OPERATIONS_REFRESH_SECONDS; the page replaces its table with each one."""
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not user.is_staff:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.accept()
+        self.pusher = asyncio.create_task(self.push_snapshots())
+
+    async def disconnect(self, code):
+        pusher = getattr(self, "pusher", None)
+        if pusher is not None:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pusher
+
+    async def receive_json(self, content, **kwargs):
+        if content["type"] == "refresh":
+            await self.send_json({"type": "snapshot", **await self.snapshot()})
+        else:
+            await self.reject_frame("unknown_type", f"Unknown frame type {content['type']!r}.")
+
+    async def push_snapshots(self):
+        while True:
+            await self.send_json({"type": "snapshot", **await self.snapshot()})
+            await asyncio.sleep(getattr(settings, "OPERATIONS_REFRESH_SECONDS", 3))
+
+    @database_sync_to_async
+    def snapshot(self):
+        from expo.models import ExpoEdition
+        from expo.operations import operations_snapshot
+
+        edition = ExpoEdition.objects.current()
+        if edition is None:
+            return {"at": None, "totals": {}, "booths": []}
+        return operations_snapshot(edition)

@@ -1,0 +1,199 @@
+"""Pages of live chat: the staff console, a conversation, my conversations, a booth's live chat.
+Access goes through services.check_conversation_access / booths.access, so no view forgets it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import TalentProfile, User
+from booths.access import booth_for_staff, membership_for
+from booths.models import Booth
+from expo.context_processors import current_edition
+from jobs.models import Job
+
+from . import services
+from .forms import CloseForm, HandoverForm, NoteForm
+from .models import Conversation, Event, QueueEntry, TalentNote
+
+CONVERSATION_PAGE = 200
+
+
+def _conversation_or_404(request, conversation_id):
+    try:
+        return services.check_conversation_access(request.user, conversation_id)
+    except services.ChatError:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def console(request):
+    edition = current_edition(request)
+    if edition is None:
+        raise Http404
+    booth = booth_for_staff(request, edition)
+    if booth.status != Booth.Status.APPROVED:
+        return render(request, "chat/console_closed.html", {"booth": booth})
+    conversations = list(
+        Conversation.objects.filter(
+            booth=booth, recruiter=request.user, status=Conversation.Status.OPEN
+        ).select_related("talent")
+    )
+    unread = services.unread_counts(request.user, conversations)
+    for conversation in conversations:
+        conversation.unread = unread.get(conversation.pk, 0)
+    context = {
+        "booth": booth,
+        "queue": services.queue_snapshot(booth),
+        "conversations": conversations,
+        "lobby": services.history(services.lobby_room(booth.pk)),
+        "lobby_room": services.lobby_room(booth.pk),
+        "staff_room": services.staff_room(booth.pk),
+        "staff_last_event_id": services.room_last_seq(services.staff_room(booth.pk)),
+        "reports": services.open_reports(booth)[:20],
+        "summary": services.booth_summary(booth),
+    }
+    return render(request, "chat/console.html", context)
+
+
+@login_required
+@require_GET
+def conversation(request, conversation_id):
+    conv = _conversation_or_404(request, conversation_id)
+    events = list(
+        Event.objects.filter(room=conv.room, kind=Event.Kind.MESSAGE)
+        .select_related("message__author")
+        .order_by("-seq")[:CONVERSATION_PAGE]
+    )
+    events.reverse()
+    membership = membership_for(request.user)
+    staff_side = membership is not None and membership.company_id == conv.booth.company_id
+    context = {
+        "conversation": conv,
+        "events": events,
+        "is_recruiter": request.user.pk == conv.recruiter_id,
+        "is_talent": request.user.pk == conv.talent_id,
+        "staff_side": staff_side,
+        "can_moderate": staff_side or request.user.is_staff,
+    }
+    if staff_side:
+        note = TalentNote.objects.filter(
+            company_id=membership.company_id, talent=conv.talent
+        ).first()
+        context.update(
+            profile=TalentProfile.objects.filter(user=conv.talent).first(),
+            note_form=NoteForm(
+                initial={"notes": note.notes, "rating": note.rating} if note else None
+            ),
+            close_form=CloseForm(jobs=_company_jobs(conv)),
+            handover_form=HandoverForm(colleagues=_colleagues(conv, request.user)),
+        )
+    return render(request, "chat/conversation.html", context)
+
+
+def _company_jobs(conv):
+    return Job.objects.filter(company_id=conv.booth.company_id, status=Job.Status.PUBLISHED)
+
+
+def _colleagues(conv, user):
+    return User.objects.filter(memberships__company_id=conv.booth.company_id).exclude(pk=user.pk)
+
+
+def _staff_action(request, conversation_id, form_class, act, **form_kwargs):
+    conv = _conversation_or_404(request, conversation_id)
+    form = form_class(request.POST, **{k: v(conv) for k, v in form_kwargs.items()})
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Please correct the form: %(errors)s")
+            % {"errors": "; ".join(e for errs in form.errors.values() for e in errs)},
+        )
+    else:
+        try:
+            act(conv, form.cleaned_data)
+        except services.ChatError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
+    return redirect("chat:conversation", conv.pk)
+
+
+@login_required
+@require_POST
+def close(request, conversation_id):
+    return _staff_action(
+        request,
+        conversation_id,
+        CloseForm,
+        lambda conv, data: services.do_close(
+            request.user, conv.pk, data["outcome"], data["note"], data["job"]
+        ),
+        jobs=_company_jobs,
+    )
+
+
+@login_required
+@require_POST
+def handover(request, conversation_id):
+    return _staff_action(
+        request,
+        conversation_id,
+        HandoverForm,
+        lambda conv, data: services.do_handover(request.user, conv.pk, data["to"].pk),
+        colleagues=lambda conv: _colleagues(conv, request.user),
+    )
+
+
+@login_required
+@require_POST
+def note(request, conversation_id):
+    def save(conv, data):
+        membership = membership_for(request.user)
+        if membership is None or membership.company_id != conv.booth.company_id:
+            raise services.ChatError("forbidden", _("Only the booth's staff keep notes."))
+        services.do_save_note(request.user, conv.talent_id, data["notes"], data["rating"])
+
+    return _staff_action(request, conversation_id, NoteForm, save)
+
+
+@login_required
+@require_GET
+def my_conversations(request):
+    conversations = list(
+        Conversation.objects.filter(Q(talent=request.user) | Q(recruiter=request.user))
+        .select_related("booth__company", "talent", "recruiter")
+        .order_by("-opened_at")[:100]
+    )
+    unread = services.unread_counts(request.user, conversations)
+    for conv in conversations:
+        conv.unread = unread.get(conv.pk, 0)
+    entries = (
+        QueueEntry.objects.waiting().filter(talent=request.user).select_related("booth__company")
+    )
+    return render(
+        request, "chat/my_conversations.html", {"conversations": conversations, "entries": entries}
+    )
+
+
+@require_GET
+def booth_chat(request, booth_id):
+    """A booth's live panel on its own page (full screen on a phone)."""
+    booth = get_object_or_404(
+        Booth.objects.select_related("company"), pk=booth_id, status=Booth.Status.APPROVED
+    )
+    return render(request, "chat/booth_chat.html", {"booth": booth})
+
+
+@require_GET
+def booth_summaries(request):
+    """Queue length and staffed state of the booths on a page (the hall polls this)."""
+    try:
+        ids = [int(value) for value in request.GET.getlist("booth")[:200]]
+    except ValueError:
+        return JsonResponse({"error": _("booth is a list of booth ids.")}, status=400)
+    booths = Booth.objects.filter(pk__in=ids, status=Booth.Status.APPROVED).only("pk", "company")
+    return JsonResponse({str(k): v for k, v in services.booth_summaries(booths).items()})

@@ -1,0 +1,723 @@
+/*
+ * Live chat in the browser: a booth's live panel (lobby, queue, presence), the staff console
+ * and 1:1 conversations. Loaded with defer; no inline JS. Strings come from #chat-strings
+ * (rendered with {% translate %}); user content is only ever set with textContent, links are
+ * built as <a> elements (http/https only, rel="noopener nofollow ugc").
+ *
+ * No lost messages: every numbered event carries a per-room id without gaps. The client applies
+ * them in order, holds back anything after a gap and asks the server to replay from the last id
+ * it applied (also after every reconnect). Messages carry a client id and stay in an outbox until
+ * acknowledged, so a resend after a broken connection is stored once.
+ *
+ * The hall: any element with data-chat-booth-summary="<booth id>" is refreshed every 10 s from
+ * /chat/summaries/ (children data-chat-summary-waiting and data-chat-summary-staffed).
+ */
+(function () {
+  "use strict";
+
+  var Expo = window.Expo || {};
+  var T = {};
+  var TYPING_SHOW_MS = 4000;
+  var TYPING_SEND_MS = 2000;
+  var SUMMARY_POLL_MS = 10000;
+
+  function fmt(template, values) {
+    return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key] === undefined ? "" : String(values[key]);
+    });
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "10000000-1000-4000-8000-100000000000".replace(/[018]/g, function (c) {
+      return (c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (c / 4)))).toString(16);
+    });
+  }
+
+  function localTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return "";
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  /* Text with clickable links, built from text nodes and <a> elements only. */
+  function fillLinked(node, text) {
+    node.textContent = "";
+    var pattern = /https?:\/\/[^\s<>"']+/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:!?)\]]+$/, "");
+      node.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var parsed = null;
+      try {
+        parsed = new URL(url);
+      } catch (e) {
+        parsed = null;
+      }
+      if (parsed && (parsed.protocol === "http:" || parsed.protocol === "https:")) {
+        var a = document.createElement("a");
+        a.href = parsed.href;
+        a.rel = "noopener nofollow ugc";
+        a.target = "_blank";
+        a.textContent = url;
+        node.appendChild(a);
+      } else {
+        node.appendChild(document.createTextNode(url));
+      }
+      last = match.index + url.length;
+      pattern.lastIndex = last;
+    }
+    node.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function show(el, visible) {
+    if (el) el.hidden = !visible;
+  }
+
+  /* ---- Message list ------------------------------------------------------------------- */
+  function MessageList(list, opts) {
+    this.list = list;
+    this.opts = opts;
+    this.empty = opts.root.querySelector("[data-chat-empty]");
+    var self = this;
+    Array.prototype.forEach.call(list.querySelectorAll(".chat-msg"), function (li) {
+      self.decorate(li);
+    });
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-action]");
+      if (!button) return;
+      var li = button.closest(".chat-msg");
+      var id = parseInt(li.getAttribute("data-message-id"), 10);
+      var action = button.getAttribute("data-action");
+      if (action === "delete") opts.send({ type: "delete", message: id });
+      if (action === "report") opts.send({ type: "report", message: id, reason: "" });
+      if (action === "mute") {
+        opts.send({ type: "mute", user: parseInt(li.getAttribute("data-author-id"), 10), minutes: 15 });
+      }
+    });
+  }
+
+  MessageList.prototype.decorate = function (li) {
+    var body = li.querySelector(".chat-body");
+    if (body && !body.querySelector("em")) fillLinked(body, body.textContent.trim());
+    var time = li.querySelector("time");
+    if (time && !time.textContent) time.textContent = localTime(time.getAttribute("datetime"));
+    var me = this.opts.userId;
+    var author = li.getAttribute("data-author-id");
+    if (!me || li.querySelector(".chat-actions") || li.classList.contains("chat-msg-deleted")) return;
+    var actions = document.createElement("div");
+    actions.className = "chat-actions";
+    var add = function (action, label) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn btn-link btn-sm p-0 me-2";
+      b.setAttribute("data-action", action);
+      b.textContent = label;
+      actions.appendChild(b);
+    };
+    if (author !== me) add("report", T.report);
+    if (this.opts.canModerate) {
+      add("delete", T.delete);
+      if (author !== me && this.opts.canMute) add("mute", T.mute);
+    }
+    if (actions.children.length) li.appendChild(actions);
+  };
+
+  MessageList.prototype.render = function (eventId, m) {
+    var li = document.createElement("li");
+    li.className = "chat-msg" + (m.staff ? " chat-msg-staff" : "") +
+      (String(m.author_id) === this.opts.userId ? " chat-msg-mine" : "");
+    li.setAttribute("data-message-id", m.id);
+    li.setAttribute("data-event-id", eventId);
+    li.setAttribute("data-author-id", m.author_id);
+    var meta = document.createElement("div");
+    meta.className = "chat-meta";
+    var author = document.createElement("span");
+    author.className = "chat-author";
+    author.textContent = m.author;
+    meta.appendChild(author);
+    if (m.staff) {
+      var badge = document.createElement("span");
+      badge.className = "badge text-bg-primary ms-1";
+      badge.textContent = T.staff;
+      meta.appendChild(badge);
+    }
+    var time = document.createElement("time");
+    time.setAttribute("datetime", m.sent_at);
+    time.className = "ms-1";
+    time.textContent = localTime(m.sent_at);
+    meta.appendChild(time);
+    li.appendChild(meta);
+    var body = document.createElement("div");
+    body.className = "chat-body";
+    if (m.deleted) {
+      var em = document.createElement("em");
+      em.textContent = T.deleted;
+      body.appendChild(em);
+      li.classList.add("chat-msg-deleted");
+    } else {
+      fillLinked(body, m.body);
+    }
+    li.appendChild(body);
+    this.decorate(li);
+    return li;
+  };
+
+  MessageList.prototype.add = function (eventId, m, prepend) {
+    if (this.list.querySelector('[data-message-id="' + m.id + '"]')) return;
+    var li = this.render(eventId, m);
+    if (prepend) this.list.insertBefore(li, this.list.firstChild);
+    else this.list.appendChild(li);
+    show(this.empty, false);
+    if (!prepend) this.list.scrollTop = this.list.scrollHeight;
+  };
+
+  MessageList.prototype.markDeleted = function (messageId) {
+    var li = this.list.querySelector('[data-message-id="' + messageId + '"]');
+    if (!li) return;
+    var body = li.querySelector(".chat-body");
+    body.textContent = "";
+    var em = document.createElement("em");
+    em.textContent = T.deleted;
+    body.appendChild(em);
+    li.classList.add("chat-msg-deleted");
+    var actions = li.querySelector(".chat-actions");
+    if (actions) actions.remove();
+  };
+
+  MessageList.prototype.oldestEventId = function () {
+    var first = this.list.querySelector(".chat-msg");
+    return first ? parseInt(first.getAttribute("data-event-id"), 10) : null;
+  };
+
+  /* ---- Ordered, gap-free event streams ------------------------------------------------- */
+  function Streams(send) {
+    this.send = send;
+    this.rooms = {};
+  }
+
+  Streams.prototype.add = function (room, lastId, apply) {
+    this.rooms[room] = { last: lastId || 0, pending: {}, apply: apply, syncing: false };
+  };
+
+  Streams.prototype.sync = function (room) {
+    var s = this.rooms[room];
+    s.syncing = true;
+    this.send({ type: "sync", room: room, last_event_id: s.last });
+  };
+
+  Streams.prototype.syncAll = function () {
+    for (var room in this.rooms) this.sync(room);
+  };
+
+  /* Returns true when the event belonged to a numbered stream (handled here). */
+  Streams.prototype.handle = function (data) {
+    if (data.type === "synced" && this.rooms[data.room]) {
+      this.rooms[data.room].syncing = false;
+      return true;
+    }
+    var s = data.room && this.rooms[data.room];
+    if (!s || typeof data.id !== "number") return false;
+    if (data.id <= s.last) return true;
+    if (data.id > s.last + 1) {
+      s.pending[data.id] = data;
+      if (!s.syncing) this.sync(data.room);
+      return true;
+    }
+    s.apply(data);
+    s.last = data.id;
+    while (s.pending[s.last + 1]) {
+      var next = s.pending[s.last + 1];
+      delete s.pending[s.last + 1];
+      s.apply(next);
+      s.last = next.id;
+    }
+    for (var id in s.pending) if (parseInt(id, 10) <= s.last) delete s.pending[id];
+    return true;
+  };
+
+  /* ---- A socket with state badge, outbox and streams ---------------------------------- */
+  function LiveSocket(root, handlers) {
+    var self = this;
+    this.root = root;
+    this.outbox = {};
+    this.state = root.querySelector("[data-chat-state]");
+    this.streams = new Streams(function (frame) {
+      return self.send(frame);
+    });
+    this.handlers = handlers;
+    this.conn = Expo.connect(root.getAttribute("data-chat-ws"), {
+      onState: function (state) {
+        if (!self.state) return;
+        self.state.textContent = T[state] || state;
+        self.state.className = "chat-state badge " +
+          (state === "open" ? "text-bg-success" : state === "closed" ? "text-bg-danger" : "text-bg-light");
+      },
+      onOpen: function () {
+        self.streams.syncAll();
+        for (var id in self.outbox) self.send(self.outbox[id]);
+        if (handlers.onOpen) handlers.onOpen();
+      },
+      onMessage: function (data) {
+        if (data.type === "ack") {
+          delete self.outbox[data.client_id];
+          return;
+        }
+        if (data.type === "error" && data.ref) delete self.outbox[data.ref];
+        if (self.streams.handle(data)) return;
+        if (handlers.onEvent) handlers.onEvent(data);
+      },
+    });
+  }
+
+  LiveSocket.prototype.send = function (frame) {
+    return this.conn ? this.conn.send(frame) : false;
+  };
+
+  LiveSocket.prototype.post = function (type, body) {
+    var frame = { type: type, body: body, client_id: uuid() };
+    this.outbox[frame.client_id] = frame;
+    this.send(frame);
+  };
+
+  function showError(root, message) {
+    var el = root.querySelector("[data-chat-error], [data-chat-console-error]");
+    if (!el) return;
+    el.textContent = message;
+    el.hidden = false;
+    clearTimeout(el._timer);
+    el._timer = setTimeout(function () {
+      el.hidden = true;
+    }, 6000);
+  }
+
+  function bindCompose(root, socket, type) {
+    var form = root.querySelector("[data-chat-compose]");
+    if (!form) return null;
+    var area = form.querySelector("textarea");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = area.value.trim();
+      if (!body) return;
+      socket.post(type, body);
+      area.value = "";
+      area.focus();
+    });
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    return area;
+  }
+
+  function bindLoadEarlier(root, socket, room, list) {
+    var button = root.querySelector("[data-chat-load-earlier]");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      socket.send({ type: "history", room: room, before: list.oldestEventId() });
+    });
+    return function (data) {
+      for (var i = data.messages.length - 1; i >= 0; i--) {
+        list.add(data.messages[i].id, data.messages[i].message, true);
+      }
+      button.hidden = !data.more;
+    };
+  }
+
+  function lobbyApply(list) {
+    return function (data) {
+      if (data.type === "message") list.add(data.id, data.message);
+      if (data.type === "message.deleted") list.markDeleted(data.message_id);
+    };
+  }
+
+  function plural(template, count) {
+    return fmt(template, { count: count });
+  }
+
+  function updateSummary(root, s) {
+    var set = function (sel, text) {
+      var el = root.querySelector(sel);
+      if (el) el.textContent = text;
+    };
+    set("[data-chat-staff-online]", plural(T.staffOnline, s.staff_online));
+    set("[data-chat-staff-names]", s.staff_names && s.staff_names.length ? ": " + s.staff_names.join(", ") : "");
+    set("[data-chat-waiting]", plural(T.waiting, s.waiting));
+    set("[data-chat-visitors]", plural(T.visitors, s.visitors));
+    var dot = root.querySelector("[data-chat-dot]");
+    if (dot) dot.classList.toggle("chat-dot-on", s.staff_online > 0);
+    show(root.querySelector("[data-chat-leave-message]"), s.staff_online === 0);
+  }
+
+  /* ---- Booth live panel --------------------------------------------------------------- */
+  function initBoothPanel(root) {
+    var room = root.getAttribute("data-chat-lobby");
+    var entry = parseInt(root.getAttribute("data-queue-entry"), 10) || null;
+    var summary = null;
+    var socket;
+    var list = new MessageList(root.querySelector("[data-chat-messages]"), {
+      root: root,
+      userId: root.getAttribute("data-user-id"),
+      canModerate: root.getAttribute("data-can-moderate") === "1",
+      canMute: true,
+      send: function (f) {
+        socket.send(f);
+      },
+    });
+    var join = root.querySelector("[data-chat-queue-join]");
+    var status = root.querySelector("[data-chat-queue-status]");
+
+    function renderQueue() {
+      show(join, !entry);
+      show(status, !!entry);
+      if (!entry || !summary || !status) return;
+      var position = summary.order.indexOf(entry) + 1;
+      var pos = root.querySelector("[data-chat-position]");
+      var wait = root.querySelector("[data-chat-wait]");
+      if (position > 0) {
+        pos.textContent = fmt(T.position, { position: position });
+        wait.textContent = fmt(T.wait, { minutes: Math.max(1, Math.ceil(position * summary.minutes_per_person)) });
+      }
+    }
+
+    socket = new LiveSocket(root, {
+      onEvent: function (data) {
+        if (data.type === "hello" || data.type === "summary") {
+          summary = data;
+          if (data.type === "hello") entry = data.queue_entry;
+          updateSummary(root, data);
+          renderQueue();
+        } else if (data.type === "queue.joined") {
+          entry = data.entry;
+          renderQueue();
+        } else if (data.type === "queue.left") {
+          entry = null;
+          renderQueue();
+        } else if (data.type === "queue.accepted") {
+          entry = null;
+          renderQueue();
+          var box = root.querySelector("[data-chat-accepted]");
+          var link = root.querySelector("[data-chat-accepted-link]");
+          if (link) link.href = data.url;
+          show(box, true);
+        } else if (data.type === "message_left") {
+          var note = root.querySelector("[data-chat-left-note]");
+          if (note) {
+            note.textContent = T.messageLeft;
+            note.hidden = false;
+          }
+        } else if (data.type === "history" && loadEarlier) {
+          loadEarlier(data);
+        } else if (data.type === "reported") {
+          Expo.toast(T.reported);
+        } else if (data.type === "muted") {
+          Expo.toast(T.muted);
+        } else if (data.type === "error") {
+          showError(root, data.message);
+        }
+      },
+    });
+    socket.streams.add(room, parseInt(root.getAttribute("data-last-event-id"), 10), lobbyApply(list));
+    var loadEarlier = bindLoadEarlier(root, socket, room, list);
+    bindCompose(root, socket, "post");
+    if (join) {
+      join.addEventListener("click", function () {
+        socket.send({ type: "queue.join" });
+      });
+    }
+    var leave = root.querySelector("[data-chat-queue-leave]");
+    if (leave) {
+      leave.addEventListener("click", function () {
+        socket.send({ type: "queue.leave" });
+      });
+    }
+    var leaveForm = root.querySelector("[data-chat-leave-message]");
+    if (leaveForm) {
+      leaveForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var area = leaveForm.querySelector("textarea");
+        if (!area.value.trim()) return;
+        socket.post("leave_message", area.value.trim());
+        area.value = "";
+        leaveForm.hidden = true;
+      });
+    }
+  }
+
+  /* ---- Staff console ------------------------------------------------------------------- */
+  function initConsole(root) {
+    var lobby = root.getAttribute("data-chat-lobby");
+    var staffRoom = root.getAttribute("data-chat-staff-room");
+    var socket;
+    var list = new MessageList(root.querySelector("[data-chat-messages]"), {
+      root: root,
+      userId: root.getAttribute("data-user-id"),
+      canModerate: true,
+      canMute: true,
+      send: function (f) {
+        socket.send(f);
+      },
+    });
+    var queueList = root.querySelector("[data-chat-queue-list]");
+    var leftList = root.querySelector("[data-chat-left-list]");
+
+    function item(name, extra, buttonLabel, attr, value) {
+      var li = document.createElement("li");
+      li.className = "chat-queue-item";
+      var span = document.createElement("span");
+      var strong = document.createElement("strong");
+      strong.textContent = name;
+      span.appendChild(strong);
+      if (extra) span.appendChild(document.createTextNode(" · " + extra));
+      li.appendChild(span);
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "btn btn-outline-primary btn-sm";
+      b.setAttribute(attr, value);
+      b.textContent = buttonLabel;
+      li.appendChild(b);
+      return li;
+    }
+
+    function emptyItem(text) {
+      var li = document.createElement("li");
+      li.className = "text-body-secondary small";
+      li.textContent = text;
+      return li;
+    }
+
+    function renderQueue(data) {
+      queueList.textContent = "";
+      data.waiting.forEach(function (w) {
+        queueList.appendChild(item(w.name, w.headline, T.take, "data-chat-take", w.entry));
+      });
+      if (!data.waiting.length) queueList.appendChild(emptyItem(T.nobodyWaiting));
+      leftList.textContent = "";
+      data.messages_left.forEach(function (m) {
+        leftList.appendChild(item(m.name, "", T.openConversation, "data-chat-pick-up", m.conversation));
+      });
+      if (!data.messages_left.length) leftList.appendChild(emptyItem(T.noMessagesLeft));
+    }
+
+    root.addEventListener("click", function (event) {
+      var take = event.target.closest("[data-chat-take]");
+      var next = event.target.closest("[data-chat-take-next]");
+      var pick = event.target.closest("[data-chat-pick-up]");
+      if (take) socket.send({ type: "take", entry: parseInt(take.getAttribute("data-chat-take"), 10) });
+      if (next) socket.send({ type: "take" });
+      if (pick) socket.send({ type: "pick_up", conversation: parseInt(pick.getAttribute("data-chat-pick-up"), 10) });
+    });
+
+    socket = new LiveSocket(root, {
+      onEvent: function (data) {
+        if (data.type === "hello" || data.type === "summary") {
+          updateSummary(root, data);
+        } else if (data.type === "taken") {
+          window.location.href = data.url;
+        } else if (data.type === "conversation.activity") {
+          var link = root.querySelector('[data-conversation="' + data.conversation + '"] [data-unread]');
+          if (link) {
+            link.textContent = (parseInt(link.textContent, 10) || 0) + 1;
+            link.hidden = false;
+          } else {
+            Expo.toast(T.newActivity, "", "/chat/" + parseInt(data.conversation, 10) + "/");
+          }
+        } else if (data.type === "history" && loadEarlier) {
+          loadEarlier(data);
+        } else if (data.type === "muted") {
+          Expo.toast(T.muted);
+        } else if (data.type === "error") {
+          showError(root, data.message);
+        }
+      },
+    });
+    socket.streams.add(lobby, parseInt(root.getAttribute("data-last-event-id"), 10), lobbyApply(list));
+    socket.streams.add(staffRoom, parseInt(root.getAttribute("data-staff-last-event-id"), 10), renderQueue);
+    // Queue events are snapshots: a newer one supersedes whatever was missed in between.
+    var staff = socket.streams.rooms[staffRoom];
+    staff.apply = function (data) {
+      renderQueue(data);
+      staff.last = data.id - 1;
+    };
+    var loadEarlier = bindLoadEarlier(root, socket, lobby, list);
+    bindCompose(root, socket, "post");
+  }
+
+  /* ---- 1:1 conversation ---------------------------------------------------------------- */
+  function initConversation(root) {
+    var room = root.getAttribute("data-chat-room");
+    var me = root.getAttribute("data-user-id");
+    var otherRead = parseInt(root.getAttribute("data-other-read"), 10) || 0;
+    var typingEl = root.querySelector("[data-chat-typing]");
+    var receipt = root.querySelector("[data-chat-receipt]");
+    var typingTimer = null;
+    var lastTypingSent = 0;
+    var lastSeen = 0;
+    var socket;
+    var list = new MessageList(root.querySelector("[data-chat-messages]"), {
+      root: root,
+      userId: me,
+      canModerate: root.getAttribute("data-can-moderate") === "1",
+      canMute: false,
+      send: function (f) {
+        socket.send(f);
+      },
+    });
+
+    function lastOwnEventId() {
+      var mine = list.list.querySelectorAll(".chat-msg-mine");
+      return mine.length ? parseInt(mine[mine.length - 1].getAttribute("data-event-id"), 10) : 0;
+    }
+
+    function renderReceipt() {
+      var own = lastOwnEventId();
+      if (!receipt) return;
+      receipt.textContent = own ? (otherRead >= own ? T.read : T.sent) : "";
+    }
+
+    function markRead() {
+      var items = list.list.querySelectorAll(".chat-msg:not(.chat-msg-mine)");
+      if (!items.length || document.visibilityState !== "visible") return;
+      var id = parseInt(items[items.length - 1].getAttribute("data-event-id"), 10);
+      if (id > lastSeen) {
+        lastSeen = id;
+        socket.send({ type: "read", up_to: id });
+      }
+    }
+
+    function applyState(data) {
+      var line = root.querySelector("[data-chat-status-line]");
+      if (line && data.recruiter) line.textContent = data.recruiter;
+      var closed = data.status === "closed";
+      show(root.querySelector("[data-chat-compose]"), data.status === "open");
+      var card = root.querySelector("[data-chat-outcome]");
+      if (card && closed) {
+        card.querySelector("[data-chat-outcome-label]").textContent = data.outcome_label || T.closedOutcome;
+        card.querySelector("[data-chat-outcome-note]").textContent = data.outcome_note || "";
+        var job = card.querySelector("[data-chat-outcome-job]");
+        job.textContent = "";
+        if (data.outcome_job_title) {
+          if (data.outcome_job_url && data.outcome_job_url.charAt(0) === "/") {
+            var a = document.createElement("a");
+            a.href = data.outcome_job_url;
+            a.textContent = data.outcome_job_title;
+            job.appendChild(a);
+          } else {
+            job.textContent = data.outcome_job_title;
+          }
+        }
+        card.hidden = false;
+      }
+    }
+
+    socket = new LiveSocket(root, {
+      onOpen: markRead,
+      onEvent: function (data) {
+        if (data.type === "typing" && String(data.user_id) !== me) {
+          typingEl.textContent = fmt(T.typing, { name: data.name });
+          clearTimeout(typingTimer);
+          typingTimer = setTimeout(function () {
+            typingEl.textContent = "";
+          }, TYPING_SHOW_MS);
+        } else if (data.type === "read" && String(data.by) !== me) {
+          otherRead = Math.max(otherRead, data.up_to);
+          renderReceipt();
+        } else if (data.type === "hello") {
+          otherRead = Math.max(otherRead, String(data.talent_id) === me ? data.staff_read : data.talent_read);
+          renderReceipt();
+        } else if (data.type === "error") {
+          showError(root, data.message);
+        } else if (data.type === "reported") {
+          Expo.toast(T.reported);
+        }
+      },
+    });
+    socket.streams.add(room, parseInt(root.getAttribute("data-last-event-id"), 10), function (data) {
+      if (data.type === "message") {
+        list.add(data.id, data.message);
+        if (String(data.message.author_id) !== me) {
+          typingEl.textContent = "";
+          markRead();
+        }
+        renderReceipt();
+      } else if (data.type === "message.deleted") {
+        list.markDeleted(data.message_id);
+      } else if (data.type === "conversation") {
+        applyState(data);
+      }
+    });
+    var area = bindCompose(root, socket, "post");
+    if (area) {
+      area.addEventListener("input", function () {
+        var now = Date.now();
+        if (now - lastTypingSent > TYPING_SEND_MS) {
+          lastTypingSent = now;
+          socket.send({ type: "typing" });
+        }
+      });
+    }
+    document.addEventListener("visibilitychange", markRead);
+    list.list.scrollTop = list.list.scrollHeight;
+    renderReceipt();
+  }
+
+  /* ---- The hall: poll a small JSON of queue lengths and staffed states ----------------- */
+  function pollSummaries() {
+    var nodes = document.querySelectorAll("[data-chat-booth-summary]");
+    if (!nodes.length) return;
+    var ids = Array.prototype.map.call(nodes, function (n) {
+      return "booth=" + encodeURIComponent(n.getAttribute("data-chat-booth-summary"));
+    });
+    function refresh() {
+      if (document.visibilityState !== "visible") return;
+      fetch("/chat/summaries/?" + ids.join("&"), { credentials: "same-origin" })
+        .then(function (r) {
+          return r.ok ? r.json() : {};
+        })
+        .then(function (data) {
+          Array.prototype.forEach.call(nodes, function (n) {
+            var s = data[n.getAttribute("data-chat-booth-summary")];
+            if (!s) return;
+            var w = n.querySelector("[data-chat-summary-waiting]");
+            if (w) w.textContent = plural(T.waiting, s.waiting);
+            var st = n.querySelector("[data-chat-summary-staffed]");
+            if (st) st.textContent = plural(T.staffOnline, s.staff_online);
+            n.classList.toggle("chat-staffed", s.staff_online > 0);
+          });
+        })
+        .catch(function () {});
+    }
+    setInterval(refresh, SUMMARY_POLL_MS);
+  }
+
+  function readStrings() {
+    var el = document.getElementById("chat-strings");
+    if (!el) return;
+    var d = el.dataset;
+    T = {
+      staff: d.staff, deleted: d.deleted, connecting: d.connecting, open: d.open,
+      reconnecting: d.reconnecting, closed: d.closed, position: d.position, wait: d.wait,
+      waiting: d.waiting, staffOnline: d.staffOnline, visitors: d.visitors, typing: d.typing,
+      read: d.read, sent: d.sent, report: d.report, reported: d.reported, delete: d.delete,
+      mute: d.mute, muted: d.muted, take: d.take, openConversation: d.openConversation,
+      newActivity: d.newActivity, nobodyWaiting: d.nobodyWaiting, noMessagesLeft: d.noMessagesLeft,
+      messageLeft: d.messageLeft, closedOutcome: d.closedOutcome,
+    };
+  }
+
+  function init() {
+    readStrings();
+    if (Expo.connect && "WebSocket" in window) {
+      document.querySelectorAll("[data-chat-booth]").forEach(initBoothPanel);
+      document.querySelectorAll("[data-chat-console]").forEach(initConsole);
+      document.querySelectorAll("[data-chat-conversation]").forEach(initConversation);
+    }
+    pollSummaries();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
