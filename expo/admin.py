@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 
 from .models import ExpoEdition, Registration, Session, Track
 
@@ -11,7 +12,7 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(ExpoEdition)
 class ExpoEditionAdmin(admin.ModelAdmin):
-    list_display = ["name", "starts_at", "ends_at", "time_zone", "is_current"]
+    list_display = ["name", "starts_at", "ends_at", "time_zone", "is_current", "open_override"]
     list_filter = ["is_current"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,6 +21,7 @@ class ExpoEditionAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "tagline", "organiser", "is_current")}),
         ("Dates", {"fields": ("starts_at", "ends_at", "time_zone")}),
         ("Brand", {"fields": ("logo", "primary_colour", "accent_colour")}),
+        ("Opening", {"fields": ("open_override",)}),
     )
 
 
@@ -59,3 +61,144 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "session"]
     autocomplete_fields = ["user", "session"]
     date_hierarchy = "created_at"
+
+
+@admin.register(LogEntry)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Who changed what and when in the admin: read-only, for every staff member with view
+    rights (the read-only analyst role included)."""
+
+    list_display = [
+        "action_time",
+        "user",
+        "content_type",
+        "object_repr",
+        "action_flag",
+        "change_message",
+    ]
+    list_filter = ["action_flag", "content_type", "user"]
+    search_fields = ["object_repr", "change_message", "user__email"]
+    date_hierarchy = "action_time"
+    list_select_related = ["user", "content_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+
+from .announcements import admin as announcements_admin  # noqa: E402,F401  (registers it)
+from .imports import admin as imports_admin  # noqa: E402,F401  (registers it)
+
+# --- The schedule ----------------------------------------------------------------------------
+from .models import (  # noqa: E402
+    Attendance,
+    CalendarFeed,
+    Certificate,
+    Notice,
+    Question,
+    QuestionVote,
+    Slide,
+    Stage,
+    StageEvent,
+)
+
+
+class SlideInline(admin.TabularInline):
+    model = Slide
+    extra = 0
+    ordering = ["position"]
+
+
+SessionAdmin.inlines = [*getattr(SessionAdmin, "inlines", []), SlideInline]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["session", "status", "went_live_at", "ended_at", "slide"]
+    list_filter = ["status"]
+    list_select_related = ["session"]
+    search_fields = ["session__title"]
+    readonly_fields = ["last_seq"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["body", "session", "author", "votes", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["session", "author"]
+    search_fields = ["body", "session__title", "author__email"]
+    autocomplete_fields = ["session", "author"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["user", "session", "joined_at", "left_at"]
+    list_select_related = ["user", "session"]
+    search_fields = ["user__email", "session__title"]
+    autocomplete_fields = ["session", "user"]
+    date_hierarchy = "joined_at"
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "session", "issued_at"]
+    list_select_related = ["session"]
+    search_fields = ["code", "name", "user__email", "session__title"]
+    readonly_fields = ["code", "issued_at", "attended_seconds"]
+    autocomplete_fields = ["session", "user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["kind", "user", "session", "sent_at"]
+    list_filter = ["kind"]
+    list_select_related = ["user", "session"]
+    search_fields = ["user__email", "session__title"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    readonly_fields = ["token"]
+
+
+@admin.register(Slide)
+class SlideAdmin(admin.ModelAdmin):
+    list_display = ["session", "position"]
+    list_select_related = ["session"]
+    search_fields = ["session__title"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(StageEvent)
+class StageEventAdmin(admin.ModelAdmin):
+    """The live rooms' event log, read-only (kept for replay to reconnecting clients)."""
+
+    list_display = ["session", "seq", "kind", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["session"]
+    search_fields = ["session__title", "kind"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuestionVote)
+class QuestionVoteAdmin(admin.ModelAdmin):
+    list_display = ["question", "user"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__body", "user__email"]
+    autocomplete_fields = ["question", "user"]

@@ -64,3 +64,39 @@ class CeleryEmailBackend(BaseEmailBackend):
             transaction.on_commit(lambda p=payload: deliver_email.delay(p))
             count += 1
         return count
+
+
+def send_templated_email(name, recipients, context, reply_to=None):
+    """Send the email trio templates/<name>_subject.txt, <name>_body.txt and <name>_body.html.
+
+    recipients are users or plain addresses. Each user gets the email in their own language
+    (User.language); a plain address gets the site's default language. One message per
+    recipient, so that nobody sees who else received it. Sending queues Celery tasks after
+    commit (CeleryEmailBackend), so call this from inside the service's transaction.
+    """
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    for recipient in recipients:
+        address = getattr(recipient, "email", recipient)
+        language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            site_url = settings.SITE_URL.rstrip("/")
+            ctx = {
+                "site_url": site_url,
+                "base_url": site_url,
+                **context,
+                "recipient": recipient,
+                "LANGUAGE_CODE": language,
+            }
+            if not isinstance(recipient, str):
+                ctx.setdefault("user", recipient)
+            subject = " ".join(render_to_string(f"{name}_subject.txt", ctx).split())
+            text = render_to_string(f"{name}_body.txt", ctx)
+            html = render_to_string(f"{name}_body.html", ctx)
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()

@@ -31,11 +31,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+# The site's public address, for links in emails sent outside a request (Celery tasks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "expo.apps.ExpoAdminConfig",  # django.contrib.admin with the organiser's dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -126,7 +128,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Embedded mode only (one process). Capacity/expiry set deliberately: chat fans out through
+    # one hub channel per process (chat/fanout.py), so that channel carries every room's events.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {"capacity": 5000, "expiry": 60},
+        }
+    }
 
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -145,6 +154,20 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-key-figures": {
         "task": "expo.tasks.refresh_key_figures",
         "schedule": crontab(minute="*"),
+    },
+    # The schedule: each task scans the database for what is due and claims it (idempotent),
+    # so a missed or doubled beat never loses or repeats an email.
+    "send-session-reminders": {
+        "task": "expo.tasks.send_session_reminders",
+        "schedule": crontab(minute="*"),
+    },
+    "announce-sessions-starting": {
+        "task": "expo.tasks.announce_sessions_starting",
+        "schedule": crontab(minute="*"),
+    },
+    "issue-certificates": {
+        "task": "expo.tasks.issue_certificates",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -268,3 +291,13 @@ LOGGING = {
 # --- The expo ----------------------------------------------------------------------------
 # How long the live key figures stay cached (seconds).
 KEY_FIGURES_CACHE_SECONDS = env.int("KEY_FIGURES_CACHE_SECONDS", default=60)
+
+# --- Live chat ---------------------------------------------------------------------------
+# A place in a booth's queue survives a reload or a dropped connection for this long.
+CHAT_QUEUE_GRACE_SECONDS = env.int("CHAT_QUEUE_GRACE_SECONDS", default=120)
+# Token bucket per user per room: a burst of CHAT_RATE_BURST messages, then CHAT_RATE_PER_SECOND.
+CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
+CHAT_RATE_PER_SECOND = env.float("CHAT_RATE_PER_SECOND", default=1.0)
+# Events queued for one slow socket before it is closed (it reconnects and replays from the
+# database, so nothing is lost silently).
+CHAT_SOCKET_BACKLOG = env.int("CHAT_SOCKET_BACKLOG", default=500)

@@ -43,3 +43,32 @@ def refresh_key_figures() -> None:
         key_figures(edition, refresh=True)
         cache.delete(f"busiest-sectors:{edition.pk}:4")
         busiest_sectors(edition)
+
+
+from .announcements.tasks import send_announcement  # noqa: E402,F401  (registers the task)
+from .imports.tasks import check_import, run_import  # noqa: E402,F401  (registers the tasks)
+
+
+# --- The schedule (beat runs these every minute; each is safe to run twice) ----------------
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def send_session_reminders() -> int:
+    """Reminder emails 24 hours and 15 minutes before each registered session."""
+    from .schedule.services import send_due_reminders
+
+    return send_due_reminders()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def announce_sessions_starting() -> int:
+    """A "starting now" notification to registered people with the site open."""
+    from .schedule.services import announce_sessions_starting as announce
+
+    return announce()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def issue_certificates() -> int:
+    """Certificates for attendees who met the threshold of sessions that have ended."""
+    from .schedule.certificates import issue_due_certificates
+
+    return issue_due_certificates()

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from . import views
+from .announcements.views import unsubscribe_view
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +17,11 @@ urlpatterns = [
     path("", include("booths.urls")),
     path("", include("jobs.urls")),
     path("", include("chat.urls")),
+    path("", include("expo.schedule.urls", namespace="expo")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "announcements/unsubscribe/<str:token>/", unsubscribe_view, name="announcement_unsubscribe"
+    ),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,8 +20,11 @@ def expo_time(context, value, fmt="DATETIME_FORMAT"):
         if theirs.utcoffset() != local.utcoffset():
             return format_html(
                 '<time datetime="{}">{} {}</time> <span class="muted">({} {})</span>',
-                value.isoformat(), text, _("HKT"),
-                formats.date_format(theirs, fmt), _("your time"),
+                value.isoformat(),
+                text,
+                _("HKT"),
+                formats.date_format(theirs, fmt),
+                _("your time"),
             )
     return format_html('<time datetime="{}">{} {}</time>', value.isoformat(), text, _("HKT"))
 

@@ -1,0 +1,11 @@
+from celery import shared_task
+
+from .services import send_next_batch
+
+
+@shared_task(bind=True, max_retries=20, default_retry_delay=30)
+def send_announcement(self, announcement_id):
+    """Send an announcement batch by batch until no unsent delivery is left. Safe to run twice
+    at once or again after a crash: each delivery is claimed and marked in one transaction."""
+    while send_next_batch(announcement_id):
+        pass

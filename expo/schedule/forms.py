@@ -1,0 +1,48 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe): cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class SlidesForm(forms.Form):
+    """One PDF, or several images in order (JPEG, PNG, WebP)."""
+
+    files = MultipleFileField(
+        label=_("Slides"),
+        help_text=_("One PDF (each page becomes a slide) or images in order, 5 MB each."),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,image/png,image/jpeg,image/webp"}),
+    )
+
+    def clean_files(self):
+        from accounts.validators import validate_pdf
+        from booths.content import validate_image
+
+        files = self.cleaned_data["files"]
+        if not files:
+            raise ValidationError(_("Choose a PDF or some images."), code="required")
+        pdfs = [f for f in files if f.name.lower().endswith(".pdf")]
+        if pdfs and len(files) > 1:
+            raise ValidationError(_("Upload one PDF, or images only."), code="mixed")
+        for upload in files:
+            if pdfs:
+                validate_pdf(upload)
+            else:
+                validate_image(upload)
+        return files
