@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve seed test test-fast bench lint fmt worker beat lock messages clean
+.PHONY: help venv run serve serve-uvicorn seed test test-fast bench lint fmt worker beat lock messages clean
 
 help:
 	@echo "make run    set up and serve the demo expo on http://$(HOST):$(PORT)"
@@ -39,6 +39,10 @@ run: venv messages
 
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Websockets as in production (uvicorn; runserver stays on daphne for development).
+serve-uvicorn: venv
+	$(VENV)/bin/uvicorn expo.asgi:application --host $(HOST) --port $(PORT)
 
 seed: venv
 	$(PY) manage.py seed_demo

@@ -38,6 +38,7 @@ class Result:
     samples_ms: list
     target_ms: float  # the p95 (or single run) must stay under this
     note: str = ""
+    ok: bool | None = None  # for figures that are not times (throughput, counts)
 
     @property
     def n(self):
@@ -55,6 +56,8 @@ class Result:
 
     @property
     def passed(self):
+        if self.ok is not None:
+            return self.ok and not self.note.startswith("ERROR")
         return not self.note.startswith("ERROR") and self.p95 < self.target_ms
 
 
@@ -152,6 +155,23 @@ def bench_home_page(ctx):
         note = "" if statuses == {200} else f"ERROR: status {sorted(statuses)}"
         results.append(Result(name, samples, 300, note))
     return results
+
+
+@benchmark
+def bench_job_search(ctx):
+    """Job search over ~100,000 jobs: five query shapes, warm and cold (bench/job_search.py)."""
+    from bench.job_search import run
+
+    return run(ctx, Result, timed)
+
+
+@benchmark
+def bench_lobby_fanout(ctx):
+    """Lobby fan-out to 1,000 sockets on one uvicorn process (channels_redis) next to a bare
+    `websockets` broadcast server (the ceiling); idle sockets per process (bench/fanout.py)."""
+    from bench.fanout import measure
+
+    return measure(ctx, Result)
 
 
 # --- Runner ------------------------------------------------------------------------------------

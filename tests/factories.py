@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import TalentProfile, User
-from booths.models import Booth, Company, Membership, Sector
+from accounts.models import ProfileShare, TalentProfile, User
+from booths.models import Bookmark, Booth, Company, Invitation, Membership, Sector
 from expo.models import ExpoEdition, Registration, Session, Track
 from jobs.models import Application, Job
 
@@ -140,3 +140,94 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     job = factory.SubFactory(JobFactory)
     talent = factory.SubFactory(UserFactory)
+
+
+class BookmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bookmark
+
+    user = factory.SubFactory(UserFactory)
+    booth = factory.SubFactory(BoothFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    company = factory.SubFactory(CompanyFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = "recruiter"
+
+
+class ProfileShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfileShare
+
+    talent = factory.SubFactory(UserFactory)
+    company = factory.SubFactory(CompanyFactory)
+
+
+# --- The schedule (issue 6) ------------------------------------------------------------------
+from expo.models import (  # noqa: E402
+    Attendance,
+    CalendarFeed,
+    Certificate,
+    Question,
+    Slide,
+    Stage,
+    certificate_code,
+)
+
+
+class StageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stage
+        django_get_or_create = ["session"]
+
+    session = factory.SubFactory(SessionFactory)
+
+
+class SlideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Slide
+
+    session = factory.SubFactory(SessionFactory)
+    position = factory.Sequence(lambda n: n)
+    image = factory.django.ImageField(width=64, height=36, color="blue", filename="slide.png")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    session = factory.SubFactory(SessionFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Question {n}?")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    session = factory.SubFactory(SessionFactory)
+    user = factory.SubFactory(UserFactory)
+    joined_at = factory.LazyAttribute(lambda o: o.session.starts_at)
+    left_at = factory.LazyAttribute(lambda o: o.session.ends_at)
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    session = factory.SubFactory(SessionFactory, certificate_bearing=True)
+    user = factory.SubFactory(UserFactory)
+    code = factory.LazyFunction(certificate_code)
+    name = factory.LazyAttribute(lambda o: o.user.get_full_name())
+    attended_seconds = 3600
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
