@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from booths.models import Membership
 
@@ -21,6 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     date_hierarchy = "date_joined"
     inlines = [MembershipInline]
+    actions = ["ban_from_chats"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "language", "time_zone")}),
@@ -33,6 +35,32 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
+
+    @admin.action(description=_("Ban the selected users from all chats"), permissions=["change"])
+    def ban_from_chats(self, request, queryset):
+        """Their open chat sockets close at once (chat.signals); organiser staff are skipped."""
+        from chat.models import Ban
+
+        banned = 0
+        for user in queryset.filter(is_staff=False):
+            _ban, created = Ban.objects.get_or_create(
+                user=user,
+                defaults={
+                    "banned_by": request.user,
+                    "reason": "Banned by the organiser from the user list.",
+                },
+            )
+            banned += created
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d user banned from all chats.",
+                "%(count)d users banned from all chats.",
+                banned,
+            )
+            % {"count": banned},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(TalentProfile)

@@ -4,6 +4,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from expo.imports.exports import ExpoExportMixin
+from expo.imports.resources import BoothResource, CompanyResource
 from expo.readonly_admin import ReadOnlyAdmin
 
 from . import services
@@ -33,7 +35,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(ExpoExportMixin, admin.ModelAdmin):
+    resource_classes = [CompanyResource]  # the columns of the organiser's import file
     list_display = ["name", "programme", "sector", "has_gba_or_overseas_office", "headquarters"]
     list_filter = ["programme", "sector", "has_gba_or_overseas_office"]
     search_fields = ["name", "headquarters"]
@@ -59,7 +62,8 @@ class BrochureInline(admin.TabularInline):
 
 
 @admin.register(Booth)
-class BoothAdmin(admin.ModelAdmin):
+class BoothAdmin(ExpoExportMixin, admin.ModelAdmin):
+    resource_classes = [BoothResource]
     list_display = [
         "company",
         "edition",

@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ExpoEdition, Registration, Session, Track
 
@@ -51,6 +53,26 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["track", "host_booth__company"]
     autocomplete_fields = ["host_booth"]
     date_hierarchy = "starts_at"
+    actions = ["cancel_and_notify"]
+
+    @admin.action(
+        description=_("Cancel the selected sessions and email their registrants"),
+        permissions=["change"],
+    )
+    def cancel_and_notify(self, request, queryset):
+        from .schedule.services import cancel_session
+
+        told = sum(cancel_session(pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext(
+                "Cancelled; %(count)d person was emailed.",
+                "Cancelled; %(count)d people were emailed.",
+                told,
+            )
+            % {"count": told},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Registration)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_filters",
     "django_htmx",
+    "import_export",
     "expo",
     "accounts",
     "booths",

@@ -1,10 +1,13 @@
 import csv
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from expo.imports.exports import ExpoExportMixin
+from expo.imports.resources import JobResource
 from expo.readonly_admin import ReadOnlyAdmin
 
 from .models import Application, ApplicationNote, ApplicationStatusChange, Job, SavedJob
@@ -65,7 +68,8 @@ APPLICATION_COLUMNS = [
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ExpoExportMixin, admin.ModelAdmin):
+    resource_classes = [JobResource]  # CSV/Excel in the import file's columns
     list_display = [
         "title",
         "company",
@@ -94,7 +98,21 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ["company", "sector"]
     autocomplete_fields = ["company"]
     date_hierarchy = "published_at"
-    actions = [export_csv(JOB_COLUMNS, "jobs.csv")]
+    actions = [export_csv(JOB_COLUMNS, "jobs.csv"), "close_jobs"]
+
+    @admin.action(description=_("Close the selected jobs"), permissions=["change"])
+    def close_jobs(self, request, queryset):
+        from . import services
+
+        jobs = list(queryset.exclude(status=Job.Status.CLOSED))
+        for job in jobs:
+            services.close_job(job)
+        self.message_user(
+            request,
+            ngettext("%(count)d job closed.", "%(count)d jobs closed.", len(jobs))
+            % {"count": len(jobs)},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("search_vector")

@@ -127,6 +127,27 @@ def cancel(session_id: int, user) -> list[Registration]:
         return fill_from_waitlist(session)
 
 
+def cancel_session(session_id: int) -> int:
+    """The organiser cancels a session: it leaves the schedule and everyone registered or
+    waitlisted is emailed once. Cancelling a cancelled session does nothing. Returns how many
+    people were told."""
+    with transaction.atomic():
+        session = _lock_session(session_id)
+        if session.is_cancelled:
+            return 0
+        session.is_cancelled = True
+        session.save(update_fields=["is_cancelled"])
+        people = [
+            r.user
+            for r in Registration.objects.filter(session=session)
+            .exclude(status=Registration.Status.CANCELLED)
+            .select_related("user")
+        ]
+        for user in people:
+            send_schedule_email("session_cancelled", user, _session_context(session))
+    return len(people)
+
+
 def fill_from_waitlist(session) -> list[Registration]:
     """Promote waitlisted people, first come first served, into free seats. The caller holds
     the session row's lock. Side effects: an email to each promoted person."""
