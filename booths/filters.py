@@ -79,10 +79,6 @@ class HallFilter(django_filters.FilterSet):
     def filter_staffed(self, queryset, name, value):
         if not value:
             return queryset
-        from chat.presence import staffed_booth_ids
+        from chat.presence import all_staffed_booth_ids
 
-        candidates = [
-            Booth(pk=pk, company_id=company_id)
-            for pk, company_id in queryset.order_by().values_list("pk", "company_id")
-        ]
-        return queryset.filter(pk__in=staffed_booth_ids(candidates))
+        return queryset.filter(pk__in=all_staffed_booth_ids())

@@ -21,10 +21,60 @@ def _staff_key(booth_id, user_id):
 def staff_heartbeat(booth_id: int, user_id: int) -> None:
     """A staff member's console or booth page is open and connected."""
     cache.set(_staff_key(booth_id, user_id), int(time.time()), PRESENCE_TTL)
+    _mark_staffed(booth_id, time.time() + PRESENCE_TTL)
 
 
 def staff_left(booth_id: int, user_id: int) -> None:
     cache.delete(_staff_key(booth_id, user_id))
+    from booths.models import Booth
+
+    booth = Booth.objects.filter(pk=booth_id).only("pk", "company_id").first()
+    if booth is None or not online_staff(staff_by_booth([booth]))[booth_id]:
+        _unmark_staffed(booth_id)
+
+
+# --- The set of staffed booths ---------------------------------------------------------------
+# The hall's "recruiters online now" filter asks which of thousands of booths are staffed: one
+# sorted set (member: booth id, score: when its newest staff heartbeat expires) answers in one
+# round trip when the cache is Redis; a process-local dict stands in otherwise.
+_STAFFED_KEY = "presence:staffed-booths"
+_local_staffed: dict[int, float] = {}
+
+
+def _staffed_client():
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        return None, None
+    key = cache.make_and_validate_key(_STAFFED_KEY)
+    return backend.get_client(key, write=True), key
+
+
+def _mark_staffed(booth_id, expires):
+    client, key = _staffed_client()
+    if client is None:
+        _local_staffed[booth_id] = max(expires, _local_staffed.get(booth_id, 0))
+        return
+    client.zadd(key, {str(booth_id): expires}, gt=True)
+
+
+def _unmark_staffed(booth_id):
+    client, key = _staffed_client()
+    if client is None:
+        _local_staffed.pop(booth_id, None)
+        return
+    client.zrem(key, str(booth_id))
+
+
+def all_staffed_booth_ids() -> set[int]:
+    """Every booth with a staff heartbeat that has not expired, in one round trip."""
+    now = time.time()
+    client, key = _staffed_client()
+    if client is None:
+        return {booth_id for booth_id, expires in _local_staffed.items() if expires > now}
+    pipe = client.pipeline()
+    pipe.zremrangebyscore(key, "-inf", now)
+    pipe.zrangebyscore(key, now, "+inf")
+    return {int(member) for member in pipe.execute()[1]}
 
 
 def online_staff(staff_by_booth: dict[int, list[int]]) -> dict[int, list[int]]:
@@ -61,8 +111,7 @@ def staff_by_booth(booths) -> dict[int, list[int]]:
 
 def staffed_booth_ids(booths) -> set[int]:
     """Ids of the booths (of those given) with at least one staff member online now."""
-    online = online_staff(staff_by_booth(booths))
-    return {booth_id for booth_id, users in online.items() if users}
+    return all_staffed_booth_ids() & {booth.pk for booth in booths}
 
 
 # --- Visitors at a booth -----------------------------------------------------------------
