@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from booths.access import membership_for
 from booths.models import Bookmark
+from expo.models import Certificate
 
 from . import personal_data, services
 from .access import can_download_cv
@@ -40,6 +41,7 @@ def dashboard(request):
             "bookmarks": bookmarks,
             "registrations": registrations,
             "membership": membership_for(request.user),
+            "certificates": list(Certificate.objects.for_user(request.user)),
         },
     )
 
