@@ -80,8 +80,42 @@ class JobSearchFilter(django_filters.FilterSet):
         return chosen
 
 
-class PipelineFilter(django_filters.FilterSet):
-    """The employer's applicant list: by status, job, level, education and name or email."""
+def certificate_track_choices(request=None):
+    from expo.models import Track
+
+    return Track.objects.filter(edition__is_current=True).order_by("position", "name")
+
+
+class CertificateFilterMixin(django_filters.FilterSet):
+    """Training leads to hiring: narrow talent to those holding a certificate of completion
+    (from any talent-month session, or from one track)."""
+
+    certificate_path = "user__certificates"
+
+    has_certificate = YesFilter(method="filter_has_certificate", label=_("Holds a certificate"))
+    certificate_track = django_filters.ModelChoiceFilter(
+        queryset=certificate_track_choices,
+        method="filter_certificate_track",
+        label=_("Certificate in track"),
+        empty_label=_("Any track"),
+    )
+
+    def filter_has_certificate(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.certificate_path}__isnull": False}).distinct()
+
+    def filter_certificate_track(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(**{f"{self.certificate_path}__session__track": value}).distinct()
+
+
+class PipelineFilter(CertificateFilterMixin):
+    """The employer's applicant list: by status, job, level, education, certificates and name
+    or email."""
+
+    certificate_path = "talent__certificates"
 
     status = django_filters.MultipleChoiceFilter(
         choices=Application.Status.choices, label=_("Status")
@@ -104,7 +138,7 @@ class PipelineFilter(django_filters.FilterSet):
         return qs.filter(Q(talent__full_name__icontains=value) | Q(talent__email__icontains=value))
 
 
-class TalentSearchFilter(django_filters.FilterSet):
+class TalentSearchFilter(CertificateFilterMixin):
     """Employers' search of talent who chose to be found."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Skills or keywords"), max_length=200)
