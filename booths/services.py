@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
@@ -241,9 +242,11 @@ def invite_member(company, email, role, by, request=None) -> Invitation:
     Invitation.objects.filter(company=company, email__iexact=email, accepted_at=None).delete()
     invitation = Invitation.objects.create(company=company, email=email, role=role, invited_by=by)
     with translation.override(getattr(by, "language", None) or settings.LANGUAGE_CODE):
+        # An existing account reads it in its own language, a newcomer in the inviter's.
+        invitee = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         send_templated_email(
             "invitation",
-            [email],
+            [invitee or email],
             {
                 "invitation": invitation,
                 "company": company,

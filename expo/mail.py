@@ -70,7 +70,8 @@ def send_templated_email(name, recipients, context, reply_to=None):
     """Send the email trio templates/<name>_subject.txt, <name>_body.txt and <name>_body.html.
 
     recipients are users or plain addresses. Each user gets the email in their own language
-    (User.language); a plain address gets the site's default language. One message per
+    (User.language); a plain address gets the active language (the sender's, e.g. an
+    inviter's, or the site's default outside a request). One message per
     recipient, so that nobody sees who else received it. Sending queues Celery tasks after
     commit (CeleryEmailBackend), so call this from inside the service's transaction.
     """
@@ -80,7 +81,10 @@ def send_templated_email(name, recipients, context, reply_to=None):
 
     for recipient in recipients:
         address = getattr(recipient, "email", recipient)
-        language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+        if isinstance(recipient, str):
+            language = translation.get_language() or settings.LANGUAGE_CODE
+        else:
+            language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
             site_url = settings.SITE_URL.rstrip("/")
             ctx = {

@@ -1,6 +1,7 @@
 import zoneinfo
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 TZ_COOKIE = "visitor_tz"
 
@@ -26,4 +27,27 @@ class VisitorTimezoneMiddleware:
         name = getattr(user, "time_zone", "") if user and user.is_authenticated else ""
         request.visitor_tz = _zone(name) or _zone(request.COOKIES.get(TZ_COOKIE, "")[:64])
         timezone.activate(zoneinfo.ZoneInfo("Asia/Hong_Kong"))
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language (User.language, set by the language switcher) applies
+    on any device until they choose otherwise there: LocaleMiddleware picks the language from
+    the cookie, else Accept-Language; without the cookie, the profile wins over the browser.
+    Anonymous visitors keep the cookie. Must come after AuthenticationMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            and user is not None
+            and user.is_authenticated
+            and user.language in dict(settings.LANGUAGES)
+            and user.language != getattr(request, "LANGUAGE_CODE", None)
+        ):
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from . import views
 from .announcements.views import unsubscribe_view
@@ -18,7 +17,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("chat.urls")),
     path("", include("expo.schedule.urls", namespace="expo")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path(
         "announcements/unsubscribe/<str:token>/", unsubscribe_view, name="announcement_unsubscribe"
     ),

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import check_for_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import etag, require_GET
+from django.views.i18n import set_language as django_set_language
 
 from . import health
 from .branding import brand_variables
@@ -59,3 +62,21 @@ def brand_css(request):
     _, primary, accent = _brand_colours(request)
     body = ";".join(f"{k}:{v}" for k, v in brand_variables(primary, accent).items())
     return HttpResponse(f":root{{{body}}}\n", content_type="text/css; charset=utf-8")
+
+
+def set_language(request):
+    """Django's set_language (cookie for everyone), and for signed-in users the choice is also
+    kept on their profile: it follows them to other devices (UserLanguageMiddleware) and
+    decides the language of the emails they receive."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if (
+        user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and check_for_language(language)
+        and user.language != language
+    ):
+        user.language = language
+        user.save(update_fields=["language"])
+    return response

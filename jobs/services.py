@@ -146,7 +146,8 @@ def _status_email(application, site_url=""):
         "company_name": application.job.company.name,
         "talent_name": talent.get_full_name(),
         "status": application.status,
-        "status_label": application.get_status_display(),
+        # Lazy: rendered in the talent's language, not the language of the staff who changed it.
+        "status_label": Application.Status(application.status).label,
         "applications_path": reverse("jobs:my_applications"),
         "site_url": site_url,
     }

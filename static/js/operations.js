@@ -27,7 +27,7 @@
       name.scope = "row";
       if (booth.alert) { name.appendChild(cell("strong", " (" + root.dataset.textAlert + ")")); }
       tr.appendChild(name);
-      [booth.waiting, booth.longest_wait_seconds + " s", booth.staff_online, booth.staff_idle,
+      [booth.waiting, (root.dataset.textSeconds || "%(n)s s").replace("%(n)s", booth.longest_wait_seconds), booth.staff_online, booth.staff_idle,
        booth.conversations].forEach(function (value) { tr.appendChild(cell("td", String(value))); });
       rows.appendChild(tr);
     });
