@@ -227,6 +227,27 @@
     }
   }
 
+  /* ---- 4. Announce results swapped in by htmx ---------------------------------------- */
+  /* A results container with data-announce="<selector>" (the hall, job search, the schedule)
+   * is not itself a live region (a screen reader would read every card); after each swap the
+   * text of the selected summary ("3 booths") goes to the polite #announcer instead. Focus
+   * stays where it was: htmx puts it back on the control with the same id. */
+  function announceSwaps() {
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var target = event.detail && event.detail.target;
+      var selector = target && target.getAttribute && target.getAttribute("data-announce");
+      var region = document.getElementById("announcer");
+      if (!selector || !region) return;
+      var source = target.querySelector(selector) || document.querySelector(selector);
+      if (!source) return;
+      region.textContent = "";
+      setTimeout(function () {
+        region.textContent = source.textContent.replace(/\s+/g, " ").trim();
+      }, 100);
+    });
+  }
+
   rememberTimeZone();
   ready(listenForNotifications);
+  ready(announceSwaps);
 })();

@@ -81,6 +81,11 @@
       return b;
     }
 
+    function qa(name, element) {
+      element.setAttribute("data-qa", name);
+      return element;
+    }
+
     function renderQuestion(q) {
       var li = document.createElement("li");
       li.className = "question is-" + q.status;
@@ -104,34 +109,58 @@
       if (q.status === "open") {
         var mine = voted[q.id] || q.voted;
         var up = button(mine ? label("voted") : label("upvote"), "btn btn-sm btn-outline-primary", function () {
-          send({ type: "upvote", question: q.id });
+          if (!voted[q.id]) send({ type: "upvote", question: q.id });
         });
-        up.disabled = !!mine;
+        // aria-disabled rather than disabled: a keyboard user who just voted keeps the focus.
+        if (mine) up.setAttribute("aria-disabled", "true");
         up.setAttribute("aria-pressed", mine ? "true" : "false");
+        up.setAttribute("data-qa", "upvote");
         actions.appendChild(up);
       }
       if (isHost) {
         if (q.status !== "answered") {
-          actions.appendChild(button(label("mark-answered"), "btn btn-sm btn-success", function () {
+          actions.appendChild(qa("answer", button(label("mark-answered"), "btn btn-sm btn-success", function () {
             send({ type: "answer", question: q.id });
-          }));
+          })));
         }
         if (q.status !== "hidden") {
-          actions.appendChild(button(label("hide"), "btn btn-sm btn-outline-secondary", function () {
+          actions.appendChild(qa("hide", button(label("hide"), "btn btn-sm btn-outline-secondary", function () {
             send({ type: "hide", question: q.id });
-          }));
+          })));
         } else {
-          actions.appendChild(button(label("reopen"), "btn btn-sm btn-outline-secondary", function () {
+          actions.appendChild(qa("hide", button(label("reopen"), "btn btn-sm btn-outline-secondary", function () {
             send({ type: "reopen", question: q.id });
-          }));
+          })));
         }
       }
       li.appendChild(actions);
       return li;
     }
 
+    /* The list is rebuilt on every change: put the keyboard focus back on the same control of
+     * the same question (or the question itself) so Q&A stays usable from the keyboard. */
+    function focusedQuestionControl(list) {
+      var active = document.activeElement;
+      if (!active || !list.contains(active)) return null;
+      var item = active.closest("[data-question]");
+      return item ? { question: item.getAttribute("data-question"), qa: active.getAttribute("data-qa") } : null;
+    }
+
+    function restoreFocus(list, focus) {
+      if (!focus) return;
+      var item = list.querySelector('[data-question="' + focus.question + '"]');
+      if (!item) return;
+      var target = (focus.qa && item.querySelector('[data-qa="' + focus.qa + '"]')) || item.querySelector("button");
+      if (!target) {
+        item.setAttribute("tabindex", "-1");
+        target = item;
+      }
+      target.focus();
+    }
+
     function renderQuestions() {
       var list = $("questions");
+      var focus = focusedQuestionControl(list);
       var items = Object.keys(questions).map(function (k) {
         return questions[k];
       });
@@ -144,6 +173,7 @@
       items.forEach(function (q) {
         list.appendChild(renderQuestion(q));
       });
+      restoreFocus(list, focus);
       $("questions-empty").hidden = items.length > 0;
     }
 
