@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import toggle_share
-from chat.presence import online_staff, staff_by_booth
+from chat.presence import online_staff
 from expo.context_processors import current_edition
 from expo.models import Session
 from jobs.models import Job
@@ -78,16 +78,19 @@ def _open_jobs_count():
 
 
 def _decorate(booths, user):
-    """Recruiters online and the visitor's bookmarks for a page of booths: one cache round trip
-    and two queries whatever the page size."""
-    online = online_staff(staff_by_booth(booths))
+    """Recruiters online, talent waiting and the visitor's bookmarks for a page of booths: one
+    cache round trip and three queries whatever the page size."""
+    from chat.services import booth_summaries
+
+    summaries = booth_summaries(booths)
     bookmarked = set()
     if user.is_authenticated and booths:
         bookmarked = set(
             Bookmark.objects.filter(user=user, booth__in=booths).values_list("booth_id", flat=True)
         )
     for booth in booths:
-        booth.staff_online_count = len(online.get(booth.pk, []))
+        booth.staff_online_count = summaries[booth.pk]["staff_online"]
+        booth.waiting_count = summaries[booth.pk]["waiting"]
         booth.is_bookmarked = booth.pk in bookmarked
 
 

@@ -16,15 +16,14 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booths.models import Booth, Membership
+from expo import mail as expo_mail
 
 from . import fanout, presence
 from .models import Ban, Conversation, Event, Message, Mute, QueueEntry, Report, Room, TalentNote
@@ -79,6 +78,14 @@ def publish_on_commit(room: str, payload: dict, event_id=None) -> None:
 def control_on_commit(room: str, control: dict) -> None:
     _dumps(control)
     transaction.on_commit(lambda: async_to_sync(fanout.publish_control)(room, control))
+
+
+def _language_of(user_id) -> str:
+    """The language a user reads notifications and emails in (the profile's, User.language)."""
+    from accounts.models import User
+
+    language = User.objects.filter(pk=user_id).values_list("language", flat=True).first()
+    return language or settings.LANGUAGE_CODE
 
 
 def notify_user_on_commit(user_id: int, payload: dict) -> None:
@@ -172,7 +179,7 @@ def history(room_key: str, before_seq: int | None = None, limit: int = HISTORY_P
 
 # --- Who may do what ----------------------------------------------------------------------------
 def get_booth(booth_id) -> Booth:
-    booth = Booth.objects.select_related("company").filter(pk=booth_id).first()
+    booth = Booth.objects.select_related("company", "edition").filter(pk=booth_id).first()
     if booth is None or booth.status != Booth.Status.APPROVED:
         raise ChatError("not_found", _("This booth does not exist or is not open."))
     return booth
@@ -190,6 +197,15 @@ def check_booth_staff(user, booth_id) -> Booth:
     if not is_booth_staff(user, booth):
         raise ChatError("forbidden", _("Only this booth's staff may do that."))
     return booth
+
+
+def check_expo_open(booth) -> None:
+    """Lobbies and queues are live only while the expo is open (its dates, or the organiser's
+    override); conversations already under way may finish."""
+    from expo.models import expo_is_open
+
+    if not expo_is_open(booth.edition):
+        raise ChatError("expo_closed", _("The expo is closed now, so chat is closed too."))
 
 
 def check_can_post(user, booth) -> None:
@@ -254,6 +270,7 @@ def do_post_lobby_message(user, booth_id, body, client_id) -> tuple[dict, bool]:
     body, client_id = clean_body(body), clean_client_id(client_id)
     booth = get_booth(booth_id)
     check_can_post(user, booth)
+    check_expo_open(booth)
     with transaction.atomic():
         return _post(
             lobby_room(booth.pk), user, body, client_id, author_is_staff=is_booth_staff(user, booth)
@@ -374,6 +391,7 @@ def do_join_queue(user, booth_id) -> QueueEntry:
     """Join (or stay in) a booth's queue; the staff room and the booth summary are updated."""
     booth = get_booth(booth_id)
     check_can_post(user, booth)
+    check_expo_open(booth)
     if is_booth_staff(user, booth):
         raise ChatError("forbidden", _("You staff this booth."))
     now = timezone.now()
@@ -472,15 +490,16 @@ def do_take(staff_user, booth_id, entry_id=None) -> Conversation:
         _emit(conversation.room.key, Event.Kind.STATE, data=_state_payload(conversation))
         _queue_changed(booth)
         url = reverse("chat:conversation", args=[conversation.pk])
-        notify_user_on_commit(
-            entry.talent_id,
-            {
-                "title": _("A recruiter is ready to talk"),
-                "body": _("%(name)s of %(company)s accepted your chat.")
-                % {"name": staff_user.get_short_name(), "company": booth.company.name},
-                "url": url,
-            },
-        )
+        with translation.override(_language_of(entry.talent_id)):
+            notify_user_on_commit(
+                entry.talent_id,
+                {
+                    "title": _("A recruiter is ready to talk"),
+                    "body": _("%(name)s of %(company)s accepted your chat.")
+                    % {"name": staff_user.get_short_name(), "company": booth.company.name},
+                    "url": url,
+                },
+            )
         control_on_commit(
             user_group(entry.talent_id), {"kind": "accepted", "booth": booth.pk, "url": url}
         )
@@ -493,6 +512,7 @@ def do_leave_message(user, booth_id, body, client_id) -> Conversation:
     body, client_id = clean_body(body), clean_client_id(client_id)
     booth = get_booth(booth_id)
     check_can_post(user, booth)
+    check_expo_open(booth)
     if is_booth_staff(user, booth):
         raise ChatError("forbidden", _("You staff this booth."))
     with transaction.atomic():
@@ -513,10 +533,11 @@ def do_leave_message(user, booth_id, body, client_id) -> Conversation:
 
 
 def _email_left_message(booth, talent, body, conversation):
-    staff_emails = list(
-        Membership.objects.filter(company_id=booth.company_id).values_list("user__email", flat=True)
-    )
-    if not staff_emails:
+    staff = [
+        m.user
+        for m in Membership.objects.filter(company_id=booth.company_id).select_related("user")
+    ]
+    if not staff:
         return
     context = {
         "booth": booth,
@@ -525,11 +546,9 @@ def _email_left_message(booth, talent, body, conversation):
         "body": body,
         "path": reverse("chat:conversation", args=[conversation.pk]),
     }
-    subject = render_to_string("chat/email/left_message_subject.txt", context).strip()
-    text = render_to_string("chat/email/left_message.txt", context)
-    html = render_to_string("chat/email/left_message.html", context)
-    # expo.mail.CeleryEmailBackend queues the delivery task after commit.
-    send_mail(subject, text, None, staff_emails, html_message=html)
+    # Each member of staff reads it in their own language (not the talent's); expo.mail queues
+    # the delivery task after commit.
+    expo_mail.send_templated_email("chat/email/left_message", staff, context)
 
 
 def do_pick_up(staff_user, conversation_id) -> Conversation:
@@ -550,14 +569,15 @@ def do_pick_up(staff_user, conversation_id) -> Conversation:
         conversation.save(update_fields=["status", "recruiter"])
         _emit(conversation.room.key, Event.Kind.STATE, data=_state_payload(conversation))
         _queue_changed(conversation.booth)
-        notify_user_on_commit(
-            conversation.talent_id,
-            {
-                "title": _("A recruiter replied to your message"),
-                "body": conversation.booth.company.name,
-                "url": reverse("chat:conversation", args=[conversation.pk]),
-            },
-        )
+        with translation.override(_language_of(conversation.talent_id)):
+            notify_user_on_commit(
+                conversation.talent_id,
+                {
+                    "title": _("A recruiter replied to your message"),
+                    "body": conversation.booth.company.name,
+                    "url": reverse("chat:conversation", args=[conversation.pk]),
+                },
+            )
     return conversation
 
 
@@ -658,15 +678,16 @@ def do_handover(staff_user, conversation_id, to_user_id) -> Conversation:
         _emit(conversation.room.key, Event.Kind.STATE, data=_state_payload(conversation))
         # The previous recruiter's sockets re-check their rights and close.
         control_on_commit(conversation.room.key, {"kind": "recheck"})
-        notify_user_on_commit(
-            colleague.user_id,
-            {
-                "title": _("A conversation was handed to you"),
-                "body": _("%(name)s handed you %(talent)s.")
-                % {"name": staff_user.get_short_name(), "talent": conversation.talent},
-                "url": reverse("chat:conversation", args=[conversation.pk]),
-            },
-        )
+        with translation.override(_language_of(colleague.user_id)):
+            notify_user_on_commit(
+                colleague.user_id,
+                {
+                    "title": _("A conversation was handed to you"),
+                    "body": _("%(name)s handed you %(talent)s.")
+                    % {"name": staff_user.get_short_name(), "talent": conversation.talent},
+                    "url": reverse("chat:conversation", args=[conversation.pk]),
+                },
+            )
     return conversation
 
 
@@ -691,15 +712,16 @@ def do_close(staff_user, conversation_id, outcome, note="", job=None) -> Convers
             update_fields=["status", "closed_at", "outcome", "outcome_note", "outcome_job"]
         )
         _emit(conversation.room.key, Event.Kind.STATE, data=_state_payload(conversation))
-        notify_user_on_commit(
-            conversation.talent_id,
-            {
-                "title": _("Your chat with %(company)s ended")
-                % {"company": conversation.booth.company.name},
-                "body": conversation.get_outcome_display(),
-                "url": reverse("chat:conversation", args=[conversation.pk]),
-            },
-        )
+        with translation.override(_language_of(conversation.talent_id)):
+            notify_user_on_commit(
+                conversation.talent_id,
+                {
+                    "title": _("Your chat with %(company)s ended")
+                    % {"company": conversation.booth.company.name},
+                    "body": conversation.get_outcome_display(),
+                    "url": reverse("chat:conversation", args=[conversation.pk]),
+                },
+            )
     return conversation
 
 

@@ -1,6 +1,7 @@
 from django import template
 
 from chat import services
+from expo.models import expo_is_open
 
 register = template.Library()
 
@@ -29,4 +30,5 @@ def booth_live_state(context, booth):
         ),
         "is_staff": bool(user and services.is_booth_staff(user, booth)),
         "can_moderate": bool(user and (user.is_staff or services.is_booth_staff(user, booth))),
+        "expo_open": expo_is_open(booth.edition),
     }

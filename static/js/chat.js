@@ -370,9 +370,30 @@
     var join = root.querySelector("[data-chat-queue-join]");
     var status = root.querySelector("[data-chat-queue-status]");
 
+    /* When the control that has the keyboard focus is hidden (joining hides "Talk to a
+     * recruiter", leaving or being accepted hides "Leave the queue"), hand the focus to the
+     * control that replaces it rather than dropping it on <body>. Nothing else moves focus:
+     * news arrives through the role=status / role=alert regions. */
+    function keepFocus(active, hiding) {
+      if (!active || !hiding || !hiding.contains(active) || !hiding.hidden) return;
+      var accepted = root.querySelector("[data-chat-accepted]");
+      var candidates = [
+        accepted && !accepted.hidden ? root.querySelector("[data-chat-accepted-link]") : null,
+        entry ? root.querySelector("[data-chat-queue-leave]") : join,
+      ];
+      for (var i = 0; i < candidates.length; i++) {
+        if (candidates[i] && candidates[i].offsetParent !== null) {
+          candidates[i].focus();
+          return;
+        }
+      }
+    }
+
     function renderQueue() {
+      var active = document.activeElement;
       show(join, !entry);
       show(status, !!entry);
+      keepFocus(active, entry ? join : status);
       if (!entry || !summary || !status) return;
       var position = summary.order.indexOf(entry) + 1;
       var pos = root.querySelector("[data-chat-position]");
@@ -398,11 +419,11 @@
           renderQueue();
         } else if (data.type === "queue.accepted") {
           entry = null;
-          renderQueue();
           var box = root.querySelector("[data-chat-accepted]");
           var link = root.querySelector("[data-chat-accepted-link]");
           if (link) link.href = data.url;
           show(box, true);
+          renderQueue();
         } else if (data.type === "message_left") {
           var note = root.querySelector("[data-chat-left-note]");
           if (note) {
