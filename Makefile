@@ -7,13 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve serve-uvicorn seed test test-fast bench lint fmt worker beat lock messages clean
+.PHONY: help venv run serve serve-uvicorn seed test test-fast bench lint fmt worker beat lock messages catalogues clean
 
 help:
 	@echo "make run    set up and serve the demo expo on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite on throwaway PostgreSQL and Redis"
 	@echo "make bench  benchmarks on throwaway PostgreSQL and Redis, printed as a table"
-	@echo "make lint | fmt | worker | beat | lock | messages"
+	@echo "make lint | fmt | worker | beat | lock | messages | catalogues"
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,17 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
+# Compile the committed catalogues (locale/*/LC_MESSAGES/django.po) into the git-ignored .mo,
+# with Babel so that no system gettext is needed to run the site.
 messages: venv
-	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0; fi
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/pybabel -q compile -d locale -D django; fi
+
+# Update the catalogues from the code (tests/test_translations.py uses the same arguments);
+# then translate the new entries in both .po files and `make messages`.
+catalogues: venv
+	$(PY) manage.py makemessages -l zh_Hant -l zh_Hans --ignore=.venv --ignore=var \
+	  --ignore=static/vendor -e html,txt,py
 
 run: venv messages
 	@mkdir -p var
@@ -42,7 +51,8 @@ serve: venv
 
 # Websockets as in production (uvicorn; runserver stays on daphne for development).
 serve-uvicorn: venv
-	$(VENV)/bin/uvicorn expo.asgi:application --host $(HOST) --port $(PORT)
+	$(VENV)/bin/uvicorn expo.asgi:application --host $(HOST) --port $(PORT) \
+		--ws-per-message-deflate false
 
 seed: venv
 	$(PY) manage.py seed_demo
