@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "expo.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -302,3 +303,6 @@ CHAT_RATE_PER_SECOND = env.float("CHAT_RATE_PER_SECOND", default=1.0)
 # Events queued for one slow socket before it is closed (it reconnects and replays from the
 # database, so nothing is lost silently).
 CHAT_SOCKET_BACKLOG = env.int("CHAT_SOCKET_BACKLOG", default=500)
+# Events a server process holds from the channel layer before dropping (and counting) the
+# oldest: bounded memory under overload; clients replay what they miss from the database.
+CHAT_HUB_BACKLOG = env.int("CHAT_HUB_BACKLOG", default=500)
