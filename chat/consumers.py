@@ -20,6 +20,7 @@ import json
 import secrets
 from collections import deque
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -67,6 +68,27 @@ class ValidatingConsumerMixin:
             await self.close(code=CLOSE_ABUSIVE, reason="Too many rejected frames.")
 
 
+_shared_caches = {}
+
+
+def share_caches():
+    """Make this socket's task use the process's one cache backend per alias.
+
+    Django keeps cache backends in an asgiref Local, which in async code is per task: every
+    socket's task (and the sync threads its calls run in, which copy its context) built its own
+    RedisCache with its own connection pool, and kept one Redis connection open for as long as
+    the socket lived: one file descriptor and ~10 KiB per idle socket, and a process ran out of
+    open files near 10,000 sockets. redis-py's pools are thread-safe, so one backend serves all.
+    """
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        shared = _shared_caches.get(alias)
+        if shared is None:
+            shared = _shared_caches[alias] = caches.create_connection(alias)
+        setattr(caches._connections, alias, shared)
+
+
 class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     """A socket registered in the fan-out hub. Subclasses say which rooms they join and which
     frame types they handle (handle_<type> methods)."""
@@ -81,6 +103,24 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         self._buffering = {}
         self._backlog = None
         self._closed = False
+        self._too_slow = False
+        self._accepted = False
+        self._early = []  # events that arrived between joining and accepting
+        self._raw_send = None
+
+    async def __call__(self, scope, receive, send):
+        share_caches()
+        return await super().__call__(scope, receive, send)
+
+    async def dispatch(self, message):
+        """Channels 4.2+ hops through asgiref's sync thread (aclose_old_connections) before every
+        handler call: per connect and per received frame (pings of idle sockets too). Every
+        database access here goes through database_sync_to_async, which closes old connections
+        itself, so the extra hop buys nothing (PERF.md)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- Hub membership ---------------------------------------------------------------------
     async def join(self, room, wants_text=True):
@@ -96,6 +136,13 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     def fanout_push(self, room, event_id, text):
         """Called by the hub for every event in a joined room: no thread hop, no task."""
         if self._closed:
+            fanout.hub().stats["slow_dropped" if self._too_slow else "write_failed"] += 1
+            return
+        if not self._accepted:  # joined before accepting, so that nothing is missed
+            if len(self._early) < settings.CHAT_SOCKET_BACKLOG:
+                self._early.append((room, event_id, text))
+            else:
+                fanout.hub().stats["slow_dropped"] += 1
             return
         buffer = self._buffering.get(room)
         if buffer is not None and event_id is not None:
@@ -106,22 +153,37 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     def _write(self, text):
         if self._backlog is not None:  # a previous write is waiting on a slow client
             if len(self._backlog) >= settings.CHAT_SOCKET_BACKLOG:
-                self._closed = True
-                fanout.hub().stats["slow_sockets_closed"] += 1
+                self._closed = self._too_slow = True
+                stats = fanout.hub().stats
+                stats["slow_sockets_closed"] += 1
+                stats["slow_dropped"] += len(self._backlog) + 1  # the backlog and this event
+                self._backlog.clear()
                 asyncio.ensure_future(self._close_slow())
             else:
                 self._backlog.append(text)
             return
-        coro = self.base_send({"type": "websocket.send", "text": text})
+        send = self._raw_send or self._unwrap_send()
+        coro = send({"type": "websocket.send", "text": text})
         try:
             waiting_on = coro.send(None)
         except StopIteration:
             return  # written synchronously: the common case
         except Exception:
             self._closed = True  # the client is gone
+            fanout.hub().stats["write_failed"] += 1
             return
         self._backlog = deque()
         asyncio.ensure_future(self._drain(coro, waiting_on))
+
+    def _unwrap_send(self):
+        """The server's own send, under Channels' session middleware wrapper: that wrapper
+        inspects the lazy session on every message (several microseconds, per delivery) and
+        acts only on HTTP responses, never on websocket.send."""
+        send = self.base_send
+        while hasattr(getattr(send, "__self__", None), "real_send"):
+            send = send.__self__.real_send
+        self._raw_send = send
+        return send
 
     async def _drain(self, coro, waiting_on):
         """Finish a send that had to wait (slow client), then the backlog behind it."""
@@ -136,10 +198,13 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
                     waiting_on = coro.send(None)
                 except StopIteration:
                     break
+            send = self._raw_send or self._unwrap_send()
             while self._backlog:
-                await self.base_send({"type": "websocket.send", "text": self._backlog.popleft()})
+                await send({"type": "websocket.send", "text": self._backlog.popleft()})
         except Exception:
-            self._closed = True
+            if not self._closed:
+                self._closed = True
+                fanout.hub().stats["write_failed"] += 1 + len(self._backlog or ())
         finally:
             self._backlog = None
 
@@ -185,9 +250,20 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         except Exception:  # noqa: S110 (the client may be gone already)
             pass
 
-    async def accept(self, subprotocol=None, headers=None):
-        self._accepted = True
+    async def accept(self, subprotocol=None, headers=None, release=True):
+        """Accept; then write the events that arrived since joining (unless release is False:
+        the caller sends its hello first, then calls release_early())."""
         await super().accept(subprotocol, headers)
+        self._accepted = True
+        if release:
+            self.release_early()
+
+    def release_early(self):
+        early, self._early = self._early, []
+        if self._closed:  # refused: nothing goes out but the reason
+            return
+        for room, event_id, text in early:
+            self.fanout_push(room, event_id, text)
 
     async def join_user_room(self):
         if self.user is not None and self.user.is_authenticated:
@@ -314,21 +390,33 @@ class BoothConsumer(LiveConsumer):
     )
 
     async def connect(self):
+        """Join the rooms first (their names need only the id: the hello computed next then
+        misses no live update, and events arriving meanwhile wait for the accept), then one
+        thread hop for the booth, the presence heartbeat and the hello: connects are cheap
+        enough for 15,000 idle sockets per process (PERF.md)."""
         booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
-        try:
-            self.booth = await database_sync_to_async(services.get_booth)(booth_id)
-        except ChatError as error:
-            return await self.refuse(CLOSE_NOT_FOUND, error.message)
-        self.lobby = services.lobby_room(self.booth.pk)
-        self.replay_rooms = (self.lobby,)
         authenticated = self.user is not None and self.user.is_authenticated
         self.visitor = str(self.user.pk) if authenticated else "anon-" + secrets.token_hex(8)
+        self.lobby = services.lobby_room(booth_id)
+        self.replay_rooms = (self.lobby,)
         await self.join(self.lobby)
-        await self.join(services.booth_room(self.booth.pk))
+        await self.join(services.booth_room(booth_id))
         await self.join_user_room()
-        await self.accept()
-        await self.heartbeat()
-        await self.send_json(await database_sync_to_async(self._hello)())
+        try:
+            # Any pool thread: connects to a booth run in parallel rather than one at a time
+            # through the single sync thread (the work touches only this consumer's state).
+            hello = await database_sync_to_async(self._open_booth, thread_sensitive=False)(booth_id)
+        except ChatError as error:
+            await self.leave_all()
+            return await self.refuse(CLOSE_NOT_FOUND, error.message)
+        await self.accept(release=False)
+        await self.send_json(hello)
+        self.release_early()
+
+    def _open_booth(self, booth_id):
+        self.booth = services.get_booth(booth_id)
+        self._heartbeat()
+        return self._hello()
 
     def _hello(self):
         summary = services.booth_summary(self.booth)
