@@ -171,6 +171,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expo.tasks.issue_certificates",
         "schedule": crontab(minute="*/5"),
     },
+    # Job search facets without text, recounted before their cache entry expires (jobs/search.py).
+    "refresh-job-search-facets": {
+        "task": "jobs.tasks.refresh_search_facets",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Email -------------------------------------------------------------------------------

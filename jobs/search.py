@@ -2,26 +2,43 @@
 
 On PostgreSQL
 -------------
-- Text: the stored, weighted `Job.search_vector` (title A, company name and skills B,
-  description C; kept by a trigger, see migration 0002) with its GIN index. The visitor's words
-  are reduced to plain word characters, at most MAX_TERMS of them, and each becomes a prefix
-  term (`'engin':*`), all AND-ed: partial words match and nothing a visitor types can break the
-  tsquery syntax.
-- Typos: when the words match nothing, the search falls back to trigram word similarity on the
-  title (`q <% title`, GIN trigram index), best match first.
-- Ranking is bounded (PERF.md: ranking cost grows with the matches): only the newest CANDIDATES
-  matches are ranked with ts_rank (ids only; the page's 20 rows are joined afterwards), so a
-  common word costs about the same as a rare one. Sorting by newest or deadline walks an index
-  and needs no ranking at all.
-- Facets: one GROUP BY query returns the number of matching jobs per combination of facet
-  values; every facet count and the total are summed from it in Python, each facet counted
-  with the other groups' filters applied and its own left out (so the alternatives inside a
-  group keep their counts). The combinations depend only on the text, never on the filters,
-  sort or page, so they are cached for FACET_CACHE_SECONDS: clicking through filters costs one
-  query for the page of results.
+The search reads narrow side tables kept in step with jobs_job by triggers (migration 0003),
+never the 2 KB job rows themselves, except for the page's 20 rows and for ranking at most
+CANDIDATES of them:
+
+- `jobs_jobfacet`: one row per published job (edition, company, its facet combination,
+  published_at, deadline and `terms`, its search vector stripped of positions and weights,
+  stored uncompressed) with a GIN index on `terms`, and btree indexes to walk by newest or
+  deadline. Checking a row against a query costs no decompression, so the planner may walk a
+  date index or use the GIN bitmap, and either is cheap.
+- `jobs_facetcombo`: the distinct combinations of facet values, so counting groups by one
+  integer.
+- `jobs_searchword`: the words of titles and skills, for typos.
+
+- Text: the visitor's words are reduced to plain word characters, at most MAX_TERMS of them,
+  and each becomes a prefix term (`'engin':*`), all AND-ed: partial words match and nothing a
+  visitor types can break the tsquery syntax. The stored vector weighs title A, company name
+  and skills B, description C (migration 0002).
+- Typos: when the words match nothing, each word that starts no known title or skill word is
+  replaced by the most similar one (trigrams over `jobs_searchword`: "enginere" -> "engineer")
+  and the search runs again with the corrected words; the page says which.
+- Ranking is bounded (PERF.md: ranking cost grows with the matches): only the newest
+  CANDIDATES matches are ranked with ts_rank on the weighted vector, in one statement that
+  returns the page's ids. Sorting by newest or deadline walks an index and ranks nothing.
+- Facets: one query counts the matching jobs per facet combination (GROUP BY one integer over
+  the narrow table, then joined to the combinations); every facet count and the total are
+  summed from it in Python, each facet counted with the other groups' filters applied and its
+  own left out (so the alternatives inside a group keep their counts). The combinations depend
+  only on the text and company, never on the other filters, sort or page, so they are cached
+  for FACET_CACHE_SECONDS, and so are the sums per selection. The no-text combinations (the
+  landing page and every filters-only search) are refreshed into the cache every minute by
+  jobs.tasks.refresh_search_facets (Celery beat), so no visitor waits for them.
+
+A page is always the same number of queries: facets (on a cache miss), then one for the page's
+ids and one for its rows; a typo adds the correction and a second facet query.
 
 On SQLite (the embedded `make run`): every word must appear (icontains) in the title, skills,
-description or company name; relevance is newest first.
+description or company name; relevance is newest first; facets are counted with the ORM.
 """
 
 import re
@@ -29,10 +46,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from hashlib import sha256
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Func, Q, Subquery, Value
+from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from .models import Job
 
@@ -42,10 +59,11 @@ MAX_TERM_CHARS = 40
 CANDIDATES = 300
 PER_PAGE = 20
 FACET_CACHE_SECONDS = 60
-FUZZY_THRESHOLD = "0.4"
+FETCH_ALL_BELOW = 10_000  # matches read all through the GIN index, rather than a date walk
+TYPO_SIMILARITY = 0.25  # trigram similarity of a typo to a known word ("pyhton" ~ "python")
 WORD = re.compile(r"\w+")
 
-# (facet group, column in the GROUP BY)
+# (facet group, column of jobs_facetcombo / ORM path of the portable GROUP BY)
 FACETS = [
     ("sector", "sector_id"),
     ("tech", "is_tech_rd"),
@@ -57,6 +75,7 @@ FACETS = [
     ("overseas", "open_to_overseas"),
     ("gba", "open_to_gba"),
 ]
+COMBO_COLUMNS = [column.replace("company__", "") for _name, column in FACETS]
 SORTS = ("relevance", "newest", "deadline")
 
 
@@ -76,36 +95,8 @@ def tsquery_text(terms) -> str:
     return " & ".join(f"'{term}':*" for term in terms)
 
 
-class WordSimilar(Func):
-    """`needle <% haystack`: a word of haystack is trigram-similar to needle (GIN-indexable)."""
-
-    arg_joiner = " <%% "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
 def use_postgres():
     return connection.vendor == "postgresql"
-
-
-def text_filter(terms, fuzzy_text=None) -> Q:
-    if not terms:
-        return Q()
-    if use_postgres():
-        if fuzzy_text:
-            return Q(WordSimilar(Value(fuzzy_text), F("title")))
-        return Q(
-            search_vector=SearchQuery(tsquery_text(terms), search_type="raw", config="english")
-        )
-    condition = Q()
-    for term in terms:
-        condition &= (
-            Q(title__icontains=term)
-            | Q(skills__icontains=term)
-            | Q(description__icontains=term)
-            | Q(company__name__icontains=term)
-        )
-    return condition
 
 
 @dataclass
@@ -122,20 +113,11 @@ class SearchResult:
     page: int
     pages: int
     facets: dict = field(default_factory=dict)
-    fuzzy: bool = False
+    fuzzy: bool = False  # the words matched nothing; `terms` are the corrected words
     terms: list = field(default_factory=list)
+    typed: list = field(default_factory=list)  # the words as typed, when corrected
     bounded: bool = False  # relevance ranked only the newest CANDIDATES matches
     candidates: int = CANDIDATES
-
-
-def _combinations(base, cache_key):
-    columns = [column for _name, column in FACETS]
-    combos = cache.get(cache_key)
-    if combos is None:
-        rows = base.order_by().values_list(*columns).annotate(n=Count("pk"))
-        combos = [tuple(row) for row in rows]
-        cache.set(cache_key, combos, FACET_CACHE_SECONDS)
-    return combos
 
 
 def facet_counts(combos, selected):
@@ -143,107 +125,319 @@ def facet_counts(combos, selected):
     every other group's selection applied."""
     groups = [name for name, _column in FACETS]
     active = [(i, selected[name]) for i, name in enumerate(groups) if selected.get(name)]
-    counts = {name: Counter() for name in groups}
+    sums = [{} for _ in groups]
     total = 0
-    for row in combos:
-        misses = [i for i, values in active if row[i] not in values]
-        if len(misses) > 1:
+    if not active:
+        # Marginals: one tight loop per group.
+        for i, counts in enumerate(sums):
+            get = counts.get
+            for row in combos:
+                value = row[i]
+                counts[value] = get(value, 0) + row[-1]
+        total = sum(row[-1] for row in combos)
+    else:
+        for row in combos:
+            miss = -1
+            for i, values in active:
+                if row[i] not in values:
+                    if miss >= 0:
+                        break
+                    miss = i
+            else:
+                n = row[-1]
+                if miss < 0:
+                    total += n
+                    for i, counts in enumerate(sums):
+                        counts[row[i]] = counts.get(row[i], 0) + n
+                else:
+                    counts = sums[miss]
+                    counts[row[miss]] = counts.get(row[miss], 0) + n
+    return {name: Counter(sums[i]) for i, name in enumerate(groups)}, total
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+# The SQL below is assembled from constant fragments and the column names of COMBO_COLUMNS
+# only; every value (text, filters, dates) is a query parameter (hence the S608 exemptions).
+def _match_sql(edition_id, now, terms, company, alias="f"):
+    """WHERE clause (and params) of the open, matching rows of jobs_jobfacet."""
+    sql = [f"{alias}.edition_id = %s", f"({alias}.deadline IS NULL OR {alias}.deadline > %s)"]
+    params = [edition_id, now]
+    if terms:
+        sql.append(f"{alias}.terms @@ to_tsquery('english', %s)")
+        params.append(tsquery_text(terms))
+    if company:
+        sql.append(f"{alias}.company_id = (SELECT id FROM booths_company WHERE slug = %s)")  # noqa: S608
+        params.append(company)
+    return " AND ".join(sql), params
+
+
+def _filter_sql(selected, alias="f"):
+    """The chosen facet values as a condition on the row's combination."""
+    conditions, params = [], []
+    for name, column in zip((name for name, _c in FACETS), COMBO_COLUMNS, strict=True):
+        values = selected.get(name)
+        if not values:
             continue
-        n = row[-1]
-        if not misses:
-            total += n
-            for i, name in enumerate(groups):
-                counts[name][row[i]] += n
+        if values == {True}:
+            conditions.append(f"c.{column}")
         else:
-            miss = misses[0]
-            counts[groups[miss]][row[miss]] += n
-    return counts, total
+            conditions.append(f"c.{column} = ANY(%s)")
+            params.append(sorted(values))
+    if not conditions:
+        return "", []
+    sql = f" AND {alias}.combo_id IN (SELECT c.id FROM jobs_facetcombo c WHERE "  # noqa: S608
+    return sql + " AND ".join(conditions) + ")", params
 
 
-def _facets(open_jobs, edition, terms, selected, fuzzy):
-    """(counts, total, nothing matched the text): summed from the cached combinations, and
-    the sums themselves cached per selection of filters."""
-    key = _cache_key(edition, terms, fuzzy)
-    chosen = sorted((name, sorted(map(str, values))) for name, values in selected.items())
-    summed_key = key + ":" + sha256(repr(chosen).encode()).hexdigest()[:32]
-    summed = cache.get(summed_key)
+def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
+    """({group: {value: jobs}}, total, nothing matched the text) in one statement: the open
+    jobs matching `terms` (and `company`) counted per combination of facet values (GROUP BY one
+    integer), then, over those few thousand combinations, each group's values counted with the
+    other groups' selections applied and its own left out."""
+    selected = selected or {}
+    where, params = _match_sql(edition_id, now or timezone.now(), terms, company)
+    groups = [name for name, _c in FACETS]
+    tests, test_params = [], []
+    for i, (name, column) in enumerate(zip(groups, COMBO_COLUMNS, strict=True)):
+        values = selected.get(name)
+        if not values:
+            continue
+        if values == {True}:
+            tests.append((i, f"c.{column}"))
+        else:
+            tests.append((i, f"c.{column} = ANY(%s)"))
+            test_params.append(sorted(values))
+    columns = ", ".join(f"c.{column}" for column in COMBO_COLUMNS)
+    if tests:
+        misses = " + ".join(f"(NOT ({test}))::int" for _i, test in tests)
+        missed = " ".join(f"WHEN NOT ({test}) THEN {i}" for i, test in tests)
+        # `missed` repeats the tests: their parameters are passed twice.
+        test_params = test_params + test_params
+        keep = f"({misses}) AS misses, CASE {missed} ELSE -1 END AS missed"
+    else:
+        keep = "0 AS misses, -1 AS missed"
+    if terms or company:
+        per_combo = (
+            f"SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE {where} "  # noqa: S608
+            "GROUP BY f.combo_id"
+        )
+    else:
+        # No text: the published jobs per combination (jobs_facettally, kept by a trigger)
+        # less the few past their deadline, instead of counting every job.
+        per_combo = (
+            "SELECT t.combo_id, t.n - coalesce(x.n, 0) AS n FROM jobs_facettally t "
+            "LEFT JOIN (SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f "
+            "WHERE f.edition_id = %s AND f.deadline <= %s GROUP BY f.combo_id) x "
+            "ON x.combo_id = t.combo_id WHERE t.edition_id = %s AND t.n > coalesce(x.n, 0)"
+        )
+        params = [params[0], params[1], params[0]]
+    grouped = ", ".join(COMBO_COLUMNS)
+    as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
+    one_missed = " ".join(f"WHEN {i} THEN {column}::text" for i, column in enumerate(COMBO_COLUMNS))
+    sets = ", ".join(f"({column})" for column in COMBO_COLUMNS)
+    sql = (
+        f"WITH s AS MATERIALIZED ({per_combo}), "  # noqa: S608
+        f"m AS MATERIALIZED (SELECT * FROM (SELECT {columns}, s.n, {keep} FROM s "
+        f"JOIN jobs_facetcombo c ON c.id = s.combo_id) x WHERE misses <= 1) "
+        # Jobs passing every filter count in every group (and the total, set ()): one pass.
+        f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n) FROM m "
+        f"WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "
+        # Jobs missing exactly one group's filter count in that group only.
+        f"UNION ALL SELECT -10 - missed, CASE missed {one_missed} END, sum(n) FROM m "
+        "WHERE misses = 1 GROUP BY 1, 2 "
+        "UNION ALL SELECT -1, NULL, count(*) FROM s"
+    )
+    # GROUPING() has bit (8 - i) set when column i is not grouped: all set is the total.
+    everything = (1 << len(groups)) - 1
+    by_mask = {everything ^ (1 << (len(groups) - 1 - i)): i for i in range(len(groups))}
+    counts = {name: {} for name in groups}
+    total, matched = 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + test_params)
+        for g, value, n in cursor.fetchall():
+            if g == -1:
+                matched = int(n or 0)
+            elif g == everything:
+                total = int(n or 0)
+            else:
+                i = -10 - g if g < 0 else by_mask[g]
+                value = _typed(groups[i], value)
+                counts[groups[i]][value] = counts[groups[i]].get(value, 0) + int(n)
+    return counts, total, not matched
+
+
+BOOLEAN_GROUPS = {"tech", "overseas", "gba"}
+
+
+def _typed(group, text):
+    """A facet value as the filters hold it (the SQL returns every value as text)."""
+    if group in BOOLEAN_GROUPS:
+        return text == "true"
+    if group == "sector":
+        return int(text)
+    return text
+
+
+def _pg_page_ids(edition_id, now, terms, company, selected, sort, start, total):
+    """The ids of one page, in order. `total` (known exactly from the facets) decides how the
+    matches are read: few of them (a rare word, narrow filters) are all fetched through the
+    GIN index and sorted, many are found by walking the date index newest first, which soon
+    meets enough of them. PostgreSQL's own estimate of a word's matches varies with its
+    sample, and a walk that meets 1 match in 40 rows costs more than the whole bitmap."""
+    where, params = _match_sql(edition_id, now, terms, company)
+    extra, extra_params = _filter_sql(selected)
+    where += extra
+    params += extra_params
+    matches = f"SELECT f.job_id, f.published_at, f.deadline FROM jobs_jobfacet f WHERE {where}"  # noqa: S608
+    if terms and total <= FETCH_ALL_BELOW:
+        head = f"WITH m AS MATERIALIZED ({matches}) "
+        source, alias = "m", "m"
+    else:
+        head, source, alias = "", "jobs_jobfacet f", "f"
+        matches = None
+    if sort == "relevance":
+        # Rank only the newest CANDIDATES matches, on the weighted vector of jobs_job.
+        sql = (
+            f"{head}SELECT j.id FROM (SELECT {alias}.job_id FROM {source} "  # noqa: S608
+            + ("" if matches else f"WHERE {where} ")
+            + f"ORDER BY {alias}.published_at DESC, {alias}.job_id DESC LIMIT %s) c "
+            "JOIN jobs_job j ON j.id = c.job_id "
+            "ORDER BY ts_rank(j.search_vector, to_tsquery('english', %s), 1) DESC, "
+            "j.published_at DESC, j.id DESC LIMIT %s OFFSET %s"
+        )
+        params += [CANDIDATES, tsquery_text(terms), PER_PAGE, start]
+    else:
+        order = (
+            f"{alias}.deadline ASC NULLS LAST, {alias}.published_at DESC, {alias}.job_id DESC"
+            if sort == "deadline"
+            else f"{alias}.published_at DESC, {alias}.job_id DESC"
+        )
+        sql = f"{head}SELECT {alias}.job_id FROM {source} "  # noqa: S608
+        sql += ("" if matches else f"WHERE {where} ") + f"ORDER BY {order} LIMIT %s OFFSET %s"
+        params += [PER_PAGE, start]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _corrected(terms):
+    """Each word that starts no known title or skill word, replaced by the most similar one."""
+    sql = """
+        SELECT coalesce(
+          (SELECT t.term FROM jobs_searchword w WHERE starts_with(w.word, t.term) LIMIT 1),
+          (SELECT w.word FROM jobs_searchword w
+            WHERE abs(length(w.word) - length(t.term)) <= 3
+              AND similarity(w.word, t.term) >= %s
+            ORDER BY similarity(w.word, t.term) DESC, w.word LIMIT 1),
+          t.term)
+        FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, i) ORDER BY t.i
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TYPO_SIMILARITY, list(terms)])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# --- Both ----------------------------------------------------------------------------------
+def _cache_key(edition, terms, company, selected):
+    chosen = sorted((name, sorted(map(str, values))) for name, values in selected.items() if values)
+    text = "\x1f".join([company or "", *terms, repr(chosen)])
+    return f"jobs:facets:v2:{edition.pk}:{sha256(text.encode()).hexdigest()[:40]}"
+
+
+def _portable_facets(edition, terms, company, selected):
+    base = Job.objects.open().filter(edition=edition).filter(text_filter(terms))
+    if company:
+        base = base.filter(company__slug=company)
+    rows = base.order_by().values_list(*[c for _n, c in FACETS]).annotate(n=Count("pk"))
+    combos = [tuple(row) for row in rows]
+    counts, total = facet_counts(combos, selected)
+    return counts, total, not combos
+
+
+def _facets(edition, terms, company, selected, refresh=False):
+    """(counts, total, nothing matched the text at all) for this text, company and selection of
+    filters: from the cache, else counted and cached for FACET_CACHE_SECONDS."""
+    key = _cache_key(edition, terms, company, selected)
+    summed = None if refresh else cache.get(key)
     if summed is None:
-        text = " ".join(terms) if fuzzy else None
-        combos = _combinations(open_jobs.filter(text_filter(terms, text)), key)
-        counts, total = facet_counts(combos, selected)
-        summed = ({name: dict(c) for name, c in counts.items()}, total, not combos)
-        cache.set(summed_key, summed, FACET_CACHE_SECONDS)
+        if use_postgres():
+            summed = pg_facets(edition.pk, terms, company, selected)
+        else:
+            summed = _portable_facets(edition, terms, company, selected)
+        summed = ({name: dict(c) for name, c in summed[0].items()}, summed[1], summed[2])
+        cache.set(key, summed, FACET_CACHE_SECONDS + (30 if refresh else 0))
     counts, total, empty = summed
     return {name: Counter(c) for name, c in counts.items()}, total, empty
 
 
-def _cache_key(edition, terms, fuzzy):
-    digest = sha256("\x1f".join(terms).encode()).hexdigest()[:32]
-    return f"jobs:facets:v1:{edition.pk}:{int(fuzzy)}:{digest}"
+def refresh_facets(edition):
+    """Recount the facets of `edition`'s job search without text or filters into the cache
+    (kept a little longer than the beat's minute): what Celery beat runs every minute."""
+    return _facets(edition, [], None, {}, refresh=True)[1]
+
+
+def text_filter(terms) -> Q:
+    """The portable (SQLite) text condition: every word somewhere in the job."""
+    condition = Q()
+    for term in terms:
+        condition &= (
+            Q(title__icontains=term)
+            | Q(skills__icontains=term)
+            | Q(description__icontains=term)
+            | Q(company__name__icontains=term)
+        )
+    return condition
 
 
 def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResult:
     """One page of open jobs of `edition` matching `text` and the filters of `filterset`
-    (a bound jobs.filters.JobSearchFilter over Job.objects.open()), with facet counts."""
+    (a bound jobs.filters.JobSearchFilter), with facet counts."""
     terms = query_terms(clean_query(text))
     if sort not in SORTS:
         sort = "relevance"
     if sort == "relevance" and not terms:
         sort = "newest"
-    open_jobs = Job.objects.open().filter(edition=edition)
-    selected = filterset.selected()
+    selected = filterset.selected()  # validates the form
+    company = filterset.form.cleaned_data.get("company") or None
 
-    fuzzy = False
-    counts, total, empty = _facets(open_jobs, edition, terms, selected, fuzzy=False)
-    if terms and use_postgres() and empty:
-        # Nothing matched the words: try the title's trigrams (typos).
-        fuzzy = True
-        _set_fuzzy_threshold()
-        counts, total, empty = _facets(open_jobs, edition, terms, selected, fuzzy=True)
+    typed, fuzzy = [], False
+    counts, total, empty = _facets(edition, terms, company, selected)
+    if terms and empty and use_postgres():
+        typo_key = "jobs:typo:v1:" + sha256("\x1f".join(terms).encode()).hexdigest()[:40]
+        corrected = cache.get(typo_key)
+        if corrected is None:
+            corrected = _corrected(terms)
+            cache.set(typo_key, corrected, FACET_CACHE_SECONDS)
+        if corrected != terms:
+            typed, terms, fuzzy = terms, corrected, True
+            counts, total, empty = _facets(edition, terms, company, selected)
 
-    matches = filterset.filter_queryset(
-        open_jobs.filter(text_filter(terms, " ".join(terms) if fuzzy else None))
-    )
     pages = max(1, -(-total // PER_PAGE))
-    bounded = False
-    if sort == "relevance" and use_postgres():
-        if fuzzy:
-            ordered = matches.annotate(
-                similarity=Func(Value(" ".join(terms)), F("title"), function="word_similarity")
-            ).order_by("-similarity", "-published_at", "-id")
-        else:
-            bounded = total > CANDIDATES
-            if bounded:
-                pages = min(pages, CANDIDATES // PER_PAGE)
-            candidates = matches.order_by("-published_at", "-id").values("pk")[:CANDIDATES]
-            query = SearchQuery(tsquery_text(terms), search_type="raw", config="english")
-            ordered = (
-                Job.objects.filter(pk__in=Subquery(candidates))
-                .annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
-                .order_by("-rank", "-published_at", "-id")
-            )
-            # Rank ids only, then join the page's 20 rows (not all candidates) for display.
-            start = (min(max(1, page), pages) - 1) * PER_PAGE
-            ids = list(ordered.values_list("pk", flat=True)[start : start + PER_PAGE])
-            by_id = {
-                job.pk: job
-                for job in Job.objects.filter(pk__in=ids)
-                .select_related("company", "sector")
-                .defer("search_vector", "description")
-            }
-            ordered = None
-            ranked = [by_id[pk] for pk in ids if pk in by_id]
-    elif sort == "deadline":
-        ordered = matches.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
-    else:
-        ordered = matches.order_by("-published_at", "-id")
+    bounded = sort == "relevance" and total > CANDIDATES
+    if bounded:
+        pages = max(1, min(pages, CANDIDATES // PER_PAGE))
     page = min(max(1, page), pages)
     start = (page - 1) * PER_PAGE
-    if ordered is None:
-        jobs = ranked
+
+    if use_postgres():
+        now = timezone.now()
+        ids = _pg_page_ids(edition.pk, now, terms, company, selected, sort, start, total)
+        by_id = {
+            job.pk: job
+            for job in Job.objects.filter(pk__in=ids)
+            .select_related("company", "sector")
+            .defer("search_vector", "description")
+        }
+        jobs = [by_id[pk] for pk in ids if pk in by_id]
     else:
+        matches = Job.objects.open().filter(edition=edition).filter(text_filter(terms))
+        matches = filterset.filter_queryset(matches)
+        if sort == "deadline":
+            matches = matches.order_by(F("deadline").asc(nulls_last=True), "-published_at", "-id")
+        else:
+            matches = matches.order_by("-published_at", "-id")
         jobs = list(
-            ordered.select_related("company", "sector").defer("search_vector", "description")[
+            matches.select_related("company", "sector").defer("search_vector", "description")[
                 start : start + PER_PAGE
             ]
         )
@@ -255,17 +449,9 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
         facets={name: Facet(name, counts[name], selected.get(name, set())) for name, _c in FACETS},
         fuzzy=fuzzy,
         terms=terms,
+        typed=typed,
         bounded=bounded,
     )
-
-
-def _set_fuzzy_threshold():
-    """Typos in short words leave few shared trigrams: 0.4 rather than pg_trgm's 0.6."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
-            [FUZZY_THRESHOLD],
-        )
 
 
 def sort_choices():

@@ -44,7 +44,7 @@ def test_a_typo_falls_back_to_similar_titles(client, job_a, job_b, on_postgres):
 
     assert titles(response) == ["Bioinformatician"]
     assert response.context["result"].fuzzy is True
-    assert "Showing jobs with similar titles" in response.content.decode()
+    assert "Showing results for “bioinformatician”" in response.content.decode()
 
 
 def test_title_matches_rank_above_description_matches(client, edition, company_a, on_postgres):
