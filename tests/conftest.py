@@ -26,6 +26,20 @@ def pytest_report_header(config):
     ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Socket tests leave connections open in Channels' worker threads (and test servers in
+    subprocesses); end them so that the test database can be dropped cleanly."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _email_through_celery(settings):
     """pytest-django swaps EMAIL_BACKEND for locmem; put our Celery backend back so tests see
