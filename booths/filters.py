@@ -60,11 +60,17 @@ class HallFilter(django_filters.FilterSet):
         value = value.strip()[:100]
         if not value:
             return queryset
-        return queryset.filter(
-            Q(company__name__icontains=value)
-            | Q(tagline__icontains=value)
-            | Q(description__icontains=value)
-        )
+        text = Q(company__name__icontains=value)
+        for field in (
+            "tagline",
+            "description",
+            "tagline_zh_hant",
+            "description_zh_hant",
+            "tagline_zh_hans",
+            "description_zh_hans",
+        ):
+            text |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(text)
 
     def filter_hiring_abroad(self, queryset, name, value):
         if not value:

@@ -10,14 +10,28 @@ from .models import Booth, Membership, Sector
 class BoothForm(forms.ModelForm):
     class Meta:
         model = Booth
-        fields = ["tagline", "description", "video_url", "logo", "banner"]
+        fields = [
+            "tagline",
+            "description",
+            "tagline_zh_hant",
+            "description_zh_hant",
+            "tagline_zh_hans",
+            "description_zh_hans",
+            "video_url",
+            "logo",
+            "banner",
+        ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 12}),
+            "description_zh_hant": forms.Textarea(attrs={"rows": 6}),
+            "description_zh_hans": forms.Textarea(attrs={"rows": 6}),
             "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
             "banner": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
         help_texts = {
             "description": _("Markdown: ## headings, **bold**, lists and links. HTML is removed."),
+            "tagline_zh_hant": _("Optional: shown to visitors browsing in Traditional Chinese."),
+            "tagline_zh_hans": _("Optional: shown to visitors browsing in Simplified Chinese."),
             "logo": _("JPEG, PNG or WebP up to 5 MB; shown at most 512×512 pixels."),
             "banner": _("JPEG, PNG or WebP up to 5 MB; wide, e.g. 1920×640 pixels."),
         }

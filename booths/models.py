@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from expo.choices import Programme
@@ -115,6 +116,16 @@ class Booth(models.Model):
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown is allowed.")
     )
+    # The company may also write its booth in Chinese; visitors browsing in that language see
+    # it, everyone else the text above. Company content is never machine-translated.
+    tagline_zh_hant = models.CharField(
+        _("tagline (Traditional Chinese)"), max_length=200, blank=True
+    )
+    description_zh_hant = models.TextField(_("description (Traditional Chinese)"), blank=True)
+    tagline_zh_hans = models.CharField(
+        _("tagline (Simplified Chinese)"), max_length=200, blank=True
+    )
+    description_zh_hans = models.TextField(_("description (Simplified Chinese)"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="booths/logos/", blank=True)
     banner = models.ImageField(_("banner"), upload_to="booths/banners/", blank=True)
     video_url = models.URLField(
@@ -147,6 +158,23 @@ class Booth(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
+
+    def _in_language(self, field):
+        """The company's own text in the visitor's language when it wrote one, else as written."""
+        suffix = {"zh-hant": "_zh_hant", "zh-hans": "_zh_hans"}.get(get_language() or "")
+        if suffix:
+            localized = getattr(self, field + suffix)
+            if localized.strip():
+                return localized
+        return getattr(self, field)
+
+    @property
+    def display_tagline(self):
+        return self._in_language("tagline")
+
+    @property
+    def display_description(self):
+        return self._in_language("description")
 
     @property
     def can_submit(self):

@@ -148,7 +148,7 @@ def detail(request, slug):
     context = {
         "booth": booth,
         "company": booth.company,
-        "description_html": render_markdown(booth.description),
+        "description_html": render_markdown(booth.display_description),
         "video_embed_url": video_embed_url(booth.video_url),
         "jobs": list(jobs.select_related("sector")[:BOOTH_JOBS_SHOWN]),
         "job_count": jobs.count(),
@@ -286,7 +286,7 @@ def console_booth(request):
             "form": form,
             "brochure_form": BrochureForm(),
             "brochures": list(booth.brochures.all()),
-            "description_html": render_markdown(booth.description),
+            "description_html": render_markdown(booth.display_description),
             "video_embed_url": video_embed_url(booth.video_url),
         },
     )
@@ -327,7 +327,7 @@ def console_brochure_add(request):
             "form": BoothForm(instance=booth),
             "brochure_form": form,
             "brochures": list(booth.brochures.all()),
-            "description_html": render_markdown(booth.description),
+            "description_html": render_markdown(booth.display_description),
             "video_embed_url": video_embed_url(booth.video_url),
         },
         status=200 if form.is_valid() else 400,
