@@ -334,8 +334,9 @@
     };
   }
 
-  function plural(template, count) {
-    return fmt(template, { count: count });
+  // Templates come in pairs where the language has a singular: T.x and T.xOne (for 1).
+  function plural(template, count, one) {
+    return fmt(count === 1 && one ? one : template, { count: count });
   }
 
   function updateSummary(root, s) {
@@ -343,10 +344,10 @@
       var el = root.querySelector(sel);
       if (el) el.textContent = text;
     };
-    set("[data-chat-staff-online]", plural(T.staffOnline, s.staff_online));
+    set("[data-chat-staff-online]", plural(T.staffOnline, s.staff_online, T.staffOnlineOne));
     set("[data-chat-staff-names]", s.staff_names && s.staff_names.length ? ": " + s.staff_names.join(", ") : "");
     set("[data-chat-waiting]", plural(T.waiting, s.waiting));
-    set("[data-chat-visitors]", plural(T.visitors, s.visitors));
+    set("[data-chat-visitors]", plural(T.visitors, s.visitors, T.visitorsOne));
     var dot = root.querySelector("[data-chat-dot]");
     if (dot) dot.classList.toggle("chat-dot-on", s.staff_online > 0);
     show(root.querySelector("[data-chat-leave-message]"), s.staff_online === 0);
@@ -705,7 +706,7 @@
             var w = n.querySelector("[data-chat-summary-waiting]");
             if (w) w.textContent = plural(T.waiting, s.waiting);
             var st = n.querySelector("[data-chat-summary-staffed]");
-            if (st) st.textContent = plural(T.staffOnline, s.staff_online);
+            if (st) st.textContent = plural(T.staffOnline, s.staff_online, T.staffOnlineOne);
             n.classList.toggle("chat-staffed", s.staff_online > 0);
           });
         })
@@ -721,7 +722,8 @@
     T = {
       staff: d.staff, deleted: d.deleted, connecting: d.connecting, open: d.open,
       reconnecting: d.reconnecting, closed: d.closed, position: d.position, wait: d.wait,
-      waiting: d.waiting, staffOnline: d.staffOnline, visitors: d.visitors, typing: d.typing,
+      waiting: d.waiting, staffOnline: d.staffOnline, staffOnlineOne: d.staffOnlineOne,
+      visitors: d.visitors, visitorsOne: d.visitorsOne, typing: d.typing,
       read: d.read, sent: d.sent, report: d.report, reported: d.reported, delete: d.delete,
       mute: d.mute, muted: d.muted, take: d.take, openConversation: d.openConversation,
       newActivity: d.newActivity, nobodyWaiting: d.nobodyWaiting, noMessagesLeft: d.noMessagesLeft,
