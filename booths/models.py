@@ -119,13 +119,13 @@ class Booth(models.Model):
     # The company may also write its booth in Chinese; visitors browsing in that language see
     # it, everyone else the text above. Company content is never machine-translated.
     tagline_zh_hant = models.CharField(
-        _("tagline (Traditional Chinese)"), max_length=200, blank=True
+        _("tagline in Traditional Chinese"), max_length=200, blank=True
     )
-    description_zh_hant = models.TextField(_("description (Traditional Chinese)"), blank=True)
+    description_zh_hant = models.TextField(_("description in Traditional Chinese"), blank=True)
     tagline_zh_hans = models.CharField(
-        _("tagline (Simplified Chinese)"), max_length=200, blank=True
+        _("tagline in Simplified Chinese"), max_length=200, blank=True
     )
-    description_zh_hans = models.TextField(_("description (Simplified Chinese)"), blank=True)
+    description_zh_hans = models.TextField(_("description in Simplified Chinese"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="booths/logos/", blank=True)
     banner = models.ImageField(_("banner"), upload_to="booths/banners/", blank=True)
     video_url = models.URLField(

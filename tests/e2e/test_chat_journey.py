@@ -37,7 +37,7 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
             expect(staff.locator("[data-chat-state]")).to_have_text("Live")
 
             me.goto(f"/chat/booth/{booth_a.pk}/")
-            expect(me.locator("[data-chat-staff-online]")).to_have_text("1 recruiters online")
+            expect(me.locator("[data-chat-staff-online]")).to_have_text("1 recruiter online")
             me.get_by_role("button", name="Talk to a recruiter").click()
             expect(me.locator("[data-chat-position]")).to_have_text(
                 "You are number 1 in the queue."
