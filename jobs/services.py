@@ -8,17 +8,15 @@ after the transaction commits (and expo.mail then delivers them from a Celery ta
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booths.models import Membership
+from expo import mail
 
 from .models import (
     FINAL_STATUSES,
@@ -36,25 +34,6 @@ class ApplyError(ValidationError):
 
 
 # --- Email ------------------------------------------------------------------------------------
-def send_templated(name, recipients, context, language=None):
-    """The trio templates/jobs/email/<name>_subject.txt, .txt and .html, to each recipient."""
-    recipients = [r for r in recipients if r]
-    if not recipients:
-        return
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"jobs/email/{name}_subject.txt", context).split())
-        text = render_to_string(f"jobs/email/{name}.txt", context)
-        html = render_to_string(f"jobs/email/{name}.html", context)
-    for recipient in recipients:
-        message = EmailMultiAlternatives(subject, text, to=[recipient])
-        message.attach_alternative(html, "text/html")
-        message.send()
-
-
-def _on_commit_email(name, recipients, context, language=None):
-    transaction.on_commit(lambda: send_templated(name, recipients, context, language))
-
-
 # --- Applying ---------------------------------------------------------------------------------
 def check_can_apply(job, talent, now=None):
     """Raise ApplyError when `talent` may not apply to `job`."""
@@ -115,10 +94,10 @@ def do_apply(job, talent, *, cover_note="", cv_upload=None, site_url=""):
         "pipeline_path": reverse("jobs:application", args=[application.pk]),
         "site_url": site_url,
     }
-    _on_commit_email("application_received", [talent.email], context, talent.language)
+    # Each in their own language; expo.mail queues the delivery after commit.
+    mail.send_templated_email("jobs/email/application_received", [talent], context)
     staff = Membership.objects.filter(company_id=job.company_id).select_related("user")
-    for member in staff:
-        _on_commit_email("application_new", [member.user.email], context, member.user.language)
+    mail.send_templated_email("jobs/email/application_new", [m.user for m in staff], context)
     return application
 
 
@@ -151,7 +130,7 @@ def _status_email(application, site_url=""):
         "applications_path": reverse("jobs:my_applications"),
         "site_url": site_url,
     }
-    _on_commit_email("status_changed", [talent.email], context, talent.language)
+    mail.send_templated_email("jobs/email/status_changed", [talent], context)
 
 
 def change_status(application, to_status, by, note="", site_url=""):

@@ -92,7 +92,9 @@ def test_an_employer_submits_the_booth_and_the_organiser_approves_it_into_the_ha
 
     page.get_by_role("link", name="Edit the booth").click()
     page.get_by_label("Tagline (optional)", exact=True).fill("Robots that care")
-    page.get_by_label("Description (optional)", exact=True).fill("## Hello\n\nWe build <script>x</script> **robots**.")
+    page.get_by_label("Description (optional)", exact=True).fill(
+        "## Hello\n\nWe build <script>x</script> **robots**."
+    )
     page.get_by_label("Video").fill("https://vimeo.com/76979871")
     page.get_by_role("button", name="Save the booth").click()
     expect(page.get_by_text("Your booth is saved.")).to_be_visible()
