@@ -1,4 +1,3 @@
-import csv
 import mimetypes
 import secrets
 
@@ -7,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from accounts.services import toggle_share
 from chat.presence import online_staff
 from expo.context_processors import current_edition
 from expo.models import Session
+from expo.spreadsheets import csv_response
 from jobs.models import Job
 
 from . import services
@@ -453,12 +453,11 @@ def console_analytics(request):
 
 def console_analytics_csv(request):
     company, booth, days, stats = _analytics_context(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="booth-analytics-{company.slug}-{days}d.csv"'
+    return csv_response(
+        f"booth-analytics-{company.slug}-{days}d.csv",
+        [_("Day"), _("Visits"), _("Unique visitors"), _("New bookmarks")],
+        (
+            [row["day"].isoformat(), row["visits"], row["visitors"], row["bookmarks"]]
+            for row in stats["rows"]
+        ),
     )
-    writer = csv.writer(response)
-    writer.writerow(["day", "visits", "unique_visitors", "new_bookmarks"])
-    for row in stats["rows"]:
-        writer.writerow([row["day"].isoformat(), row["visits"], row["visitors"], row["bookmarks"]])
-    return response

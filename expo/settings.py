@@ -295,6 +295,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Exports (django-import-export) ------------------------------------------------------
+# Cells a spreadsheet would run as formulas are exported as text (see expo/spreadsheets.py).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 # --- The expo ----------------------------------------------------------------------------
 # How long the live key figures stay cached (seconds).
 KEY_FIGURES_CACHE_SECONDS = env.int("KEY_FIGURES_CACHE_SECONDS", default=60)

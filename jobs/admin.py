@@ -1,7 +1,4 @@
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -9,26 +6,23 @@ from django.utils.translation import ngettext
 from expo.imports.exports import ExpoExportMixin
 from expo.imports.resources import JobResource
 from expo.readonly_admin import ReadOnlyAdmin
+from expo.spreadsheets import csv_response
 
 from .models import Application, ApplicationNote, ApplicationStatusChange, Job, SavedJob
-
-
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def export_csv(columns, filename):
     """An admin action writing the selected rows as CSV: columns are (header, getter)."""
 
     def action(modeladmin, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        writer = csv.writer(response)
-        writer.writerow([str(header) for header, _getter in columns])
-        for row in queryset.iterator(chunk_size=1000):
-            writer.writerow([_cell(getter(row)) for _header, getter in columns])
-        return response
+        return csv_response(
+            filename,
+            [header for header, _getter in columns],
+            (
+                [getter(row) for _header, getter in columns]
+                for row in queryset.iterator(chunk_size=1000)
+            ),
+        )
 
     action.short_description = _("Export selected as CSV")
     action.__name__ = f"export_{filename.split('.')[0]}_csv"

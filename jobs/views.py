@@ -2,14 +2,12 @@
 
 Views stay short: forms validate, jobs.services acts, jobs.access fetches every object."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +19,7 @@ from accounts.models import TalentProfile
 from booths.access import staff_company
 from booths.models import Sector
 from expo.context_processors import current_edition
+from expo.spreadsheets import csv_response
 
 from . import services
 from .access import (
@@ -361,17 +360,6 @@ def pipeline_bulk(request):
     return _back(request, "jobs:pipeline")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value):
-    """Spreadsheets run cells that start with = + - @: make them text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def pipeline_export(request):
     filterset = PipelineFilter(request.GET, queryset=_pipeline_queryset(request))
@@ -387,31 +375,21 @@ def pipeline_export(request):
         _("Skills"),
     ]
 
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(header)
-        for a in rows.iterator(chunk_size=500):
-            profile = getattr(a.talent, "talent_profile", None) if a.talent else None
-            yield writer.writerow(
-                [
-                    _csv_cell(v)
-                    for v in [
-                        timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"),
-                        a.job.title,
-                        a.talent.get_full_name() if a.talent else _("Deleted user"),
-                        a.talent.email if a.talent else "",
-                        a.get_status_display(),
-                        profile.get_education_level_display() if profile else "",
-                        profile.get_region_display() if profile else "",
-                        profile.skills if profile else "",
-                    ]
-                ]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="applicants.csv"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    rows = (
+        [
+            timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M"),
+            a.job.title,
+            a.talent.get_full_name() if a.talent else _("Deleted user"),
+            a.talent.email if a.talent else "",
+            a.get_status_display(),
+            profile.get_education_level_display() if profile else "",
+            profile.get_region_display() if profile else "",
+            profile.skills if profile else "",
+        ]
+        for a in rows.iterator(chunk_size=500)
+        for profile in [getattr(a.talent, "talent_profile", None) if a.talent else None]
+    )
+    return csv_response("applicants.csv", header, rows)
 
 
 def _application_page(request, application, status_form=None, note_form=None, status=200):

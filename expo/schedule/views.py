@@ -1,4 +1,3 @@
-import csv
 import re
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from booths.content import render_markdown, video_embed_url
 from expo.context_processors import current_edition
 from expo.models import CalendarFeed, Certificate, Registration, Session, Stage
+from expo.spreadsheets import csv_response
 
 from . import certificates, services, slides
 from .calendar import calendar_for
@@ -143,25 +143,14 @@ def attendees_csv(request, pk):
     session = _get_session(request, pk)
     if not _can_see_attendees(request.user, session):
         raise PermissionDenied
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}-attendees.csv"'
-    writer = csv.writer(response)
-    writer.writerow([_("Name"), _("Email"), _("Status"), _("Registered at")])
-    for registration in services.attendees(session).iterator():
-        writer.writerow(
-            [
-                _csv_safe(registration.user.get_full_name()),
-                _csv_safe(registration.user.email),
-                registration.get_status_display(),
-                registration.created_at.isoformat(),
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    """No formula injection when the list is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_response(
+        f"session-{session.pk}-attendees.csv",
+        [_("Name"), _("Email"), _("Status"), _("Registered at")],
+        (
+            [r.user.get_full_name(), r.user.email, r.get_status_display(), r.created_at.isoformat()]
+            for r in services.attendees(session).iterator()
+        ),
+    )
 
 
 @login_required

@@ -39,7 +39,7 @@ def test_the_csv_download_has_one_row_per_day(client, recruiter, booth_a):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
     lines = response.content.decode().splitlines()
-    assert lines[0] == "day,visits,unique_visitors,new_bookmarks"
+    assert lines[0] == "Day,Visits,Unique visitors,New bookmarks"
     assert len(lines) == 8
     assert lines[-1] == f"{today.isoformat()},1,1,0"
 

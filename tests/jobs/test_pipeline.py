@@ -166,7 +166,7 @@ def test_csv_export_has_the_filtered_company_applicants(client, recruiter, job_a
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="applicants.csv"'
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
         "Applied at",
         "Job",
