@@ -92,6 +92,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk):
         announcement = get_object_or_404(Announcement, pk=pk)
+        if not self.has_view_permission(request, announcement):
+            raise PermissionDenied
         message = services.announcement_email(announcement, request.user)
         return TemplateResponse(
             request,

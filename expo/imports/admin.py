@@ -129,10 +129,12 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def progress_view(self, request, pk):
         job = get_object_or_404(ImportJob, pk=pk)
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
         return TemplateResponse(request, "admin/expo/importjob/_progress.html", {"job": job})
 
     def confirm_view(self, request, pk):
-        if not self.has_change_permission(request):
+        if not self.has_change_permission(request, get_object_or_404(ImportJob, pk=pk)):
             raise PermissionDenied
         if services.start_import(pk):
             self.message_user(

@@ -88,3 +88,25 @@ def test_admin_changes_are_in_the_audit_log(client, organiser, booth_a):
     entry = LogEntry.objects.get()
     assert (entry.user, entry.object_repr) == (organiser, "Renamed hall")
     assert client.get(reverse("admin:admin_logentry_changelist")).status_code == 200
+
+
+def test_staff_without_rights_on_imports_and_announcements_get_403(client, edition):
+    from expo.announcements.models import Announcement
+    from expo.imports.models import ImportJob
+
+    events = UserFactory(email="staff@example.org", is_staff=True)  # staff, but no rights
+    announcement = Announcement.objects.create(
+        edition=edition, subject="S", body="B", segment=Announcement.Segment.ALL_TALENT
+    )
+    job = ImportJob.objects.create(kind="jobs", file="imports/x.csv", created_by=events)
+    client.force_login(events)
+
+    urls = [
+        reverse("admin:expo_announcement_preview", args=[announcement.pk]),
+        reverse("admin:expo_announcement_progress", args=[announcement.pk]),
+        reverse("admin:expo_importjob_progress", args=[job.pk]),
+    ]
+    assert [client.get(url).status_code for url in urls] == [403, 403, 403]
+    assert client.post(reverse("admin:expo_importjob_confirm", args=[job.pk])).status_code == 403
+    client.force_login(staff_with_role("Read-only analyst", "analyst2@example.org"))
+    assert client.post(reverse("admin:expo_importjob_confirm", args=[job.pk])).status_code == 403
