@@ -49,7 +49,7 @@ def check_broker():
         return "none (tasks run eagerly in-process)"
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=3)
-        return conn.as_uri()
+        return conn.transport_cls  # "redis": /healthz is public, addresses stay private
 
 
 CHECKS = {
