@@ -20,6 +20,7 @@ def test_healthz_reports_every_part_of_the_real_stack(client, settings):
     assert body["checks"]["channel_layer"] == {"ok": True, "detail": "RedisPubSubChannelLayer"}
     assert body["checks"]["broker"]["ok"] is True
     assert body["checks"]["broker"]["detail"] == "redis"
+    assert response["Cache-Control"].startswith("max-age=0")
 
 
 def test_healthz_answers_503_and_names_the_part_that_is_down(client, settings):
