@@ -122,8 +122,8 @@ def announcement_email(announcement, user):
     context = {"announcement": announcement, "user": user, "unsubscribe_url": base + path}
     with translation.override(user.language or "en"):
         subject = render_to_string("expo/email/announcement_subject.txt", context).strip()
-        text = render_to_string("expo/email/announcement.txt", context)
-        html = render_to_string("expo/email/announcement.html", context)
+        text = render_to_string("expo/email/announcement_body.txt", context)
+        html = render_to_string("expo/email/announcement_body.html", context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
