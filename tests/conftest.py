@@ -40,6 +40,35 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
                 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():
+    """`TEST_CLOCK=2027-01-07T15:59:30Z make test` runs the whole suite as if it started at that
+    instant (the clock keeps ticking from there): the way to prove that no test depends on the
+    hour, e.g. one minute before midnight in Hong Kong. Tests that depend on the hour pin it
+    themselves with the `clock` fixture."""
+    import os
+
+    start = os.environ.get("TEST_CLOCK")
+    if not start:
+        yield None
+        return
+    import time_machine
+
+    with time_machine.travel(start, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def clock():
+    """Pin the clock for a test: `clock.move_to("2027-01-07T15:59:00Z")`, `clock.shift(60)`.
+    Starts at the current instant and does not tick."""
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True)
 def _email_through_celery(settings):
     """pytest-django swaps EMAIL_BACKEND for locmem; put our Celery backend back so tests see

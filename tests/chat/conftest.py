@@ -18,9 +18,15 @@ def session_cookie_for(user):
     return f"sessionid={client.cookies['sessionid'].value}".encode()
 
 
+def event(**fields):
+    """A predicate for Socket.expect: the event has these field values."""
+    return lambda e: all(e.get(key) == value for key, value in fields.items())
+
+
 class Socket:
     def __init__(self, communicator):
         self.communicator = communicator
+        self.skipped = []  # events passed over by receive_type, still there for expect()
 
     async def send(self, frame):
         await self.communicator.send_to(text_data=json.dumps(frame))
@@ -28,17 +34,34 @@ class Socket:
     async def send_raw(self, text):
         await self.communicator.send_to(text_data=text)
 
-    async def receive(self, timeout=3):
+    async def receive(self, timeout=10):
         return await self.communicator.receive_json_from(timeout=timeout)
 
-    async def receive_type(self, *types, timeout=3):
+    async def receive_type(self, *types, timeout=10):
         """The next event of one of these types (others, e.g. summaries, are skipped)."""
         while True:
             event = await self.receive(timeout)
             if event["type"] in types:
                 return event
+            self.skipped.append(event)
 
-    async def receive_close(self, timeout=3):
+    async def expect(self, predicate, timeout=10):
+        """The first event, already skipped or still to come, for which predicate(event) holds.
+
+        Events from different rooms, and live events next to replies, arrive in an order that
+        depends on timing (a Redis round trip against a thread hop): wait for the event the test
+        needs, not for the next event of a type. Keyword form: expect(type="summary", waiting=1).
+        """
+        for index, event in enumerate(self.skipped):
+            if predicate(event):
+                return self.skipped.pop(index)
+        while True:
+            event = await self.receive(timeout)
+            if predicate(event):
+                return event
+            self.skipped.append(event)
+
+    async def receive_close(self, timeout=10):
         """Skip events until the server closes; return the close code."""
         while True:
             output = await self.communicator.receive_output(timeout)
@@ -69,7 +92,7 @@ async def open_socket(path, user=None, origin=b"http://localhost"):
     if user is not None:
         headers.append((b"cookie", await sync_to_async(session_cookie_for)(user)))
     communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect(timeout=5)
+    connected, code = await communicator.connect(timeout=10)
     assert connected, code
     return Socket(communicator)
 

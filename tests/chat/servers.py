@@ -22,6 +22,15 @@ def test_database_url():
     return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
+def suite_clock_env():
+    """TEST_CLOCK for a child process: the suite's shifted instant now, when it runs on one."""
+    if not os.environ.get("TEST_CLOCK"):
+        return {}
+    from django.utils import timezone
+
+    return {"TEST_CLOCK": timezone.now().isoformat()}
+
+
 def _wait_for(port, process, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -42,6 +51,7 @@ def uvicorn_servers(count=1, **extra_env):
         "DJANGO_SETTINGS_MODULE": "expo.settings_test",
         "DJANGO_ALLOW_ASYNC_UNSAFE": "",
         **extra_env,
+        **suite_clock_env(),
     }
     processes, ports = [], []
     try:
@@ -51,6 +61,7 @@ def uvicorn_servers(count=1, **extra_env):
                 [
                     sys.executable,
                     "-m",
+                    "tests.clocked",
                     "uvicorn",
                     "expo.asgi:application",
                     "--host",

@@ -13,6 +13,15 @@ from chat import fanout
 from chat.consumers import CLOSE_TOO_SLOW, LiveConsumer
 
 
+async def until(condition, timeout=10):
+    """Wait for a condition the event loop will make true (no fixed sleep: a loaded machine
+    only makes it slower)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.01)
+
+
 class Member:
     def __init__(self):
         self.texts = []
@@ -75,10 +84,7 @@ async def test_every_process_reports_its_counters_through_the_channel_layer():
     await hub.join("lobby.stats-test", member)
     for n in range(3):
         await fanout.publish("lobby.stats-test", json.dumps({"n": n}))
-    for _ in range(100):
-        if len(member.texts) == 3:
-            break
-        await asyncio.sleep(0.02)
+    await until(lambda: len(member.texts) == 3)
     replies = await fanout.collect_stats(timeout=3, expect=1)
     await hub.leave("lobby.stats-test", member)
     assert len(member.texts) == 3
@@ -115,7 +121,7 @@ async def test_a_slow_socket_is_closed_with_4409_and_its_undelivered_events_coun
     socket.blocked = asyncio.get_running_loop().create_future()
     for n in range(2, 20):
         consumer.fanout_push("lobby.1", n, f"event {n}")
-    await asyncio.sleep(0.05)
+    await until(lambda: any(m["type"] == "websocket.close" for m in socket.sent))
 
     closes = [m for m in socket.sent if m["type"] == "websocket.close"]
     assert [c["code"] for c in closes] == [CLOSE_TOO_SLOW]

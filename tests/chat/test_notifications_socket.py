@@ -46,7 +46,7 @@ async def test_a_signed_in_user_gets_pong_for_ping(talent):
 
     await communicator.send_json_to({"type": "ping"})
 
-    assert await communicator.receive_json_from() == {"type": "pong"}
+    assert await communicator.receive_json_from(10) == {"type": "pong"}
     await communicator.disconnect()
 
 
@@ -64,11 +64,11 @@ async def test_a_bad_frame_gets_an_error_event_and_the_socket_stays_up(talent, f
     communicator, _, _ = await connect(talent)
 
     await communicator.send_to(text_data=frame)
-    error = await communicator.receive_json_from()
+    error = await communicator.receive_json_from(10)
 
     assert (error["type"], error["code"]) == ("error", code)
     await communicator.send_json_to({"type": "ping"})
-    assert await communicator.receive_json_from() == {"type": "pong"}
+    assert await communicator.receive_json_from(10) == {"type": "pong"}
     await communicator.disconnect()
 
 
@@ -77,9 +77,9 @@ async def test_an_abusive_client_is_closed_after_too_many_bad_frames(talent):
 
     for _ in range(MAX_BAD_FRAMES):
         await communicator.send_to(text_data="garbage")
-        assert (await communicator.receive_json_from())["type"] == "error"
+        assert (await communicator.receive_json_from(10))["type"] == "error"
 
-    assert await communicator.receive_output() == {
+    assert await communicator.receive_output(10) == {
         "type": "websocket.close",
         "code": CLOSE_ABUSIVE,
         "reason": "Too many rejected frames.",
@@ -98,7 +98,7 @@ async def test_a_notification_reaches_the_user_after_commit_and_nobody_else(tale
 
     await notify()
 
-    assert await mine.receive_json_from(timeout=3) == {"type": "notification", **payload}
+    assert await mine.receive_json_from(timeout=10) == {"type": "notification", **payload}
     assert await theirs.receive_nothing(timeout=0.3)
     await mine.disconnect()
     await theirs.disconnect()

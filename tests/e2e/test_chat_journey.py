@@ -67,3 +67,49 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
         finally:
             recruiter_context.close()
             talent_context.close()
+
+
+def test_a_live_event_the_client_already_has_is_dropped_by_its_id(browser, booth_a, talent):
+    """Replay and live delivery can overlap: the same event id may reach the page twice. The
+    socket between page and server is routed through the test, which sends every lobby message
+    event on and then a second event with the same id (and, to tell it apart, another message).
+    The page shows the real one only."""
+    import json
+    import re
+
+    forged = []
+
+    def route(ws):
+        server = ws.connect_to_server()
+
+        def from_server(text):
+            ws.send(text)
+            data = json.loads(text)
+            if data.get("type") == "message" and not forged:
+                forged.append(data["id"])
+                copy = {**data, "message": {**data["message"], "id": 10**9, "body": "Twice"}}
+                ws.send(json.dumps(copy))
+
+        server.on_message(from_server)
+
+    with uvicorn_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        context, me = signed_in_context(browser, base, talent)
+        try:
+            me.route_web_socket(re.compile(r"/ws/booth/"), route)
+            me.goto(f"/chat/booth/{booth_a.pk}/")
+            expect(me.locator("[data-chat-state]").first).to_have_text("Live")
+            lobby = me.locator(".chat-lobby")
+
+            lobby.get_by_label("Message to the lobby").fill("First")
+            lobby.get_by_label("Message to the lobby").press("Enter")
+            expect(lobby.locator(".chat-msg")).to_have_count(1)
+            lobby.get_by_label("Message to the lobby").fill("Second")
+            lobby.get_by_label("Message to the lobby").press("Enter")
+            # "Second" came after the forged copy of "First": once it shows, the copy was handled.
+            expect(lobby.locator(".chat-msg").last).to_contain_text("Second")
+
+            assert forged == [1]
+            assert lobby.locator(".chat-msg .chat-body").all_text_contents() == ["First", "Second"]
+        finally:
+            context.close()

@@ -182,6 +182,35 @@ def test_home_shows_live_and_upcoming_sessions_but_not_cancelled_ones(client, ex
     assert "Cancelled talk" not in html
 
 
+def test_a_session_is_live_now_from_its_first_second_to_its_last(client, edition, clock):
+    starts = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    SessionFactory(
+        edition=edition,
+        title="Fintech at dawn",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+    )
+
+    def live_section():
+        html = get_home(client)
+        return (
+            html[html.index('id="live-title"') : html.index('id="soon-title"')]
+            if ('id="live-title"' in html)
+            else ""
+        )
+
+    clock.move_to(starts - timedelta(seconds=1))
+    before = "Fintech at dawn" in live_section()
+    clock.move_to(starts)
+    at_start = "Fintech at dawn" in live_section()
+    clock.move_to(starts + timedelta(minutes=59, seconds=59))
+    last_second = "Fintech at dawn" in live_section()
+    clock.move_to(starts + timedelta(hours=1))
+    at_end = "Fintech at dawn" in live_section()
+
+    assert (before, at_start, last_second, at_end) == (False, True, True, False)
+
+
 def test_home_says_which_day_of_a_live_expo_it_is(client, edition):
     now = timezone.now()
     edition.starts_at, edition.ends_at = now - timedelta(days=2), now + timedelta(days=4)

@@ -50,7 +50,7 @@ async def refused_with(session_path, user):
     if user is not None:
         headers.append((b"cookie", await sync_to_async(session_cookie_for)(user)))
     communicator = WebsocketCommunicator(application, session_path, headers=headers)
-    connected, code = await communicator.connect(timeout=5)
+    connected, code = await communicator.connect(timeout=10)
     if not connected:
         return code
     return await Socket(communicator).receive_close()

@@ -1,6 +1,6 @@
 """The edition's dates decide whether booths and chats are live; organiser staff override."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -44,3 +44,39 @@ def test_the_override_choices_read_well_in_admin():
         "Open now, whatever the dates",
         "Closed now, whatever the dates",
     ]
+
+
+# --- The clock pinned where the hour matters ------------------------------------------------
+def test_the_expos_day_turns_at_midnight_in_hong_kong_not_in_utc(db, clock):
+    edition = EditionFactory(
+        starts_at=datetime.fromisoformat("2027-01-05T10:00:00+08:00"),
+        ends_at=datetime.fromisoformat("2027-01-12T18:00:00+08:00"),
+    )
+
+    clock.move_to(datetime.fromisoformat("2027-01-07T23:59:59+08:00"))
+    before_midnight = edition.day_number()
+    clock.shift(1)
+    after_midnight = edition.day_number()
+
+    assert (before_midnight, after_midnight) == ((3, 8), (4, 8))
+
+
+def test_queues_open_at_the_editions_start_and_close_at_its_end(db, clock, booth_a, talent):
+    from chat import services
+    from chat.services import ChatError
+
+    edition = booth_a.edition
+    edition.starts_at = timezone.now() + timedelta(minutes=1)
+    edition.ends_at = edition.starts_at + timedelta(days=1)
+    edition.save()
+
+    with pytest.raises(ChatError) as closed:
+        services.do_join_queue(talent, booth_a.pk)
+    clock.move_to(edition.starts_at)
+    entry = services.do_join_queue(talent, booth_a.pk)
+    clock.move_to(edition.ends_at)
+    with pytest.raises(ChatError) as closed_again:
+        services.do_join_queue(talent, booth_a.pk)
+
+    assert (closed.value.code, closed_again.value.code) == ("expo_closed", "expo_closed")
+    assert entry.joined_at == edition.starts_at
