@@ -1,9 +1,12 @@
+from allauth.account.admin import EmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booths.models import Membership
+from expo.admin_permissions import permission_required
 
 from .models import ProfileShare, TalentProfile, User
 
@@ -36,7 +39,16 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
     )
 
-    @admin.action(description=_("Ban the selected users from all chats"), permissions=["change"])
+    @permission_required("change")
+    def user_change_password(self, request, id, form_url=""):
+        """Django's own view (it checks the same permission on the user row too)."""
+        return super().user_change_password(request, id, form_url)
+
+    def has_ban_permission(self, request):
+        """A ban is a chat.Ban row: the content moderators' right, not a change to the user."""
+        return request.user.has_perm("chat.add_ban")
+
+    @admin.action(description=_("Ban the selected users from all chats"), permissions=["ban"])
     def ban_from_chats(self, request, queryset):
         """Their open chat sockets close at once (chat.signals); organiser staff are skipped."""
         from chat.models import Ban
@@ -89,3 +101,18 @@ class ProfileShareAdmin(admin.ModelAdmin):
     list_select_related = ["talent", "company"]
     search_fields = ["talent__email", "company__name"]
     raw_id_fields = ["talent", "company"]
+
+
+class ExpoEmailAddressAdmin(EmailAddressAdmin):
+    """allauth's admin, with its one action declaring the permission it needs."""
+
+    @admin.action(
+        description=EmailAddressAdmin.make_verified.short_description,  # allauth translates it
+        permissions=["change"],
+    )
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, ExpoEmailAddressAdmin)

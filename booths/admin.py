@@ -93,7 +93,9 @@ class BoothAdmin(ExpoExportMixin, admin.ModelAdmin):
     def programme(self, obj):
         return obj.company.get_programme_display()
 
-    @admin.action(description=_("Approve the selected booths (emails the companies)"))
+    @admin.action(
+        description=_("Approve the selected booths (emails the companies)"), permissions=["change"]
+    )
     def approve(self, request, queryset):
         booths = list(queryset.select_related("company"))
         for booth in booths:
@@ -124,7 +126,10 @@ class BoothAdmin(ExpoExportMixin, admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Request changes (with a reason emailed to the companies)"))
+    @admin.action(
+        description=_("Request changes (with a reason emailed to the companies)"),
+        permissions=["change"],
+    )
     def request_changes(self, request, queryset):
         result = self._action_form(
             request,
@@ -152,15 +157,24 @@ class BoothAdmin(ExpoExportMixin, admin.ModelAdmin):
         )
         return None
 
-    @admin.action(description=_("Feature the selected booths"))
+    @admin.action(description=_("Feature the selected booths"), permissions=["change"])
     def feature(self, request, queryset):
         queryset.update(is_featured=True)
 
-    @admin.action(description=_("Stop featuring the selected booths"))
+    @admin.action(description=_("Stop featuring the selected booths"), permissions=["change"])
     def unfeature(self, request, queryset):
         queryset.update(is_featured=False)
 
-    @admin.action(description=_("Assign the selected booths' companies to a hall"))
+    def has_assign_hall_permission(self, request):
+        """Moving a booth's company to another hall changes the company, not only the booth."""
+        return self.has_change_permission(request) and request.user.has_perm(
+            "booths.change_company"
+        )
+
+    @admin.action(
+        description=_("Assign the selected booths' companies to a hall"),
+        permissions=["assign_hall"],
+    )
     def assign_hall(self, request, queryset):
         result = self._action_form(
             request,

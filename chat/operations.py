@@ -9,17 +9,31 @@ from django.conf import settings
 
 from .consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, ValidatingConsumerMixin
 
+# Who may watch live operations, on the admin page and on this socket alike: organiser staff
+# who may see booths, queues and conversations (every staff role does; plain staff do not).
+OPERATIONS_PERMISSIONS = ("booths.view_booth", "chat.view_queueentry", "chat.view_conversation")
+
+
+def may_watch_operations(user) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perms(OPERATIONS_PERMISSIONS)
+    )
+
 
 class OperationsConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
-    """Organiser staff only (is_staff). Pushes expo.operations.operations_snapshot every
-    OPERATIONS_REFRESH_SECONDS; the page replaces its table with each one."""
+    """Organiser staff with OPERATIONS_PERMISSIONS only. Pushes
+    expo.operations.operations_snapshot every OPERATIONS_REFRESH_SECONDS; the page replaces its
+    table with each one."""
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
-        if not user.is_staff:
+        if not await database_sync_to_async(may_watch_operations)(user):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.accept()

@@ -87,8 +87,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class AuditLogAdmin(admin.ModelAdmin):
-    """Who changed what and when in the admin: read-only, for every staff member with view
-    rights (the read-only analyst role included)."""
+    """Who changed what and when in the admin: read-only, for staff with `admin.view_logentry`
+    (every staff role has it, see expo/roles.py)."""
 
     list_display = [
         "action_time",
@@ -111,9 +111,6 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
 
 
 from .announcements import admin as announcements_admin  # noqa: E402,F401  (registers it)

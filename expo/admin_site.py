@@ -5,7 +5,13 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from chat.operations import OPERATIONS_PERMISSIONS
+
+from .admin_permissions import has_admin_permissions, permission_required
 from .charts import bar_chart
+
+# The key figures and live activity: aggregates of every app, for any role that may look.
+DASHBOARD_PERMISSIONS = ("expo.view_expoedition",)
 
 
 class ExpoAdminSite(admin.AdminSite):
@@ -20,6 +26,15 @@ class ExpoAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
+    def index(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_see_dashboard": has_admin_permissions(self, request, DASHBOARD_PERMISSIONS),
+            "can_see_operations": has_admin_permissions(self, request, OPERATIONS_PERMISSIONS),
+        }
+        return super().index(request, extra_context)
+
+    @permission_required(*DASHBOARD_PERMISSIONS)
     def dashboard_view(self, request):
         from .context_processors import current_edition
         from .dashboard import dashboard
@@ -39,6 +54,7 @@ class ExpoAdminSite(admin.AdminSite):
             )
         return TemplateResponse(request, "admin/expo/dashboard.html", context)
 
+    @permission_required(*OPERATIONS_PERMISSIONS)
     def operations_view(self, request):
         from .context_processors import current_edition
         from .operations import operations_snapshot

@@ -8,6 +8,7 @@ the roles without a data migration. A superuser remains the organiser's full adm
 from django.utils.translation import gettext_lazy as _
 
 OUR_APPS = ("expo", "accounts", "booths", "jobs", "chat")
+AUDIT_LOG = ("admin", "logentry", ("view",))  # every role may read who changed what
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL = (VIEW, ADD, CHANGE, DELETE)
 
@@ -15,22 +16,24 @@ ROLES = {
     # Names are stored in the database; the translated label is for documentation and admin.
     "Read-only analyst": {
         "label": _("Read-only analyst"),
-        "rules": [(app, "*", (VIEW,)) for app in OUR_APPS],
+        "rules": [*[(app, "*", (VIEW,)) for app in OUR_APPS], AUDIT_LOG],
     },
     "Content moderator": {
         "label": _("Content moderator"),
         "rules": [
             *[(app, "*", (VIEW,)) for app in OUR_APPS],
+            AUDIT_LOG,
             ("booths", "booth", (CHANGE,)),
             ("booths", "company", (CHANGE,)),
             ("jobs", "job", (CHANGE,)),
-            ("chat", "*", (CHANGE, DELETE)),
+            ("chat", "*", (ADD, CHANGE, DELETE)),
         ],
     },
     "Events team": {
         "label": _("Events team"),
         "rules": [
             *[(app, "*", (VIEW,)) for app in OUR_APPS],
+            AUDIT_LOG,
             ("expo", "*", ALL),
         ],
     },

@@ -25,6 +25,7 @@ def export_csv(columns, filename):
         )
 
     action.short_description = _("Export selected as CSV")
+    action.allowed_permissions = ("view",)
     action.__name__ = f"export_{filename.split('.')[0]}_csv"
     return action
 

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from expo.admin_permissions import permission_required
 
 from . import services
 from .models import Announcement, AnnouncementDelivery, AnnouncementOptOut
@@ -77,10 +78,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
+    @permission_required("view")
     def progress_view(self, request, pk):
         announcement = get_object_or_404(Announcement, pk=pk)
-        if not self.has_view_permission(request, announcement):
-            raise PermissionDenied
         return TemplateResponse(
             request,
             "admin/expo/announcement/_progress.html",
@@ -90,10 +90,9 @@ class AnnouncementAdmin(admin.ModelAdmin):
             },
         )
 
+    @permission_required("view")
     def preview_view(self, request, pk):
         announcement = get_object_or_404(Announcement, pk=pk)
-        if not self.has_view_permission(request, announcement):
-            raise PermissionDenied
         message = services.announcement_email(announcement, request.user)
         return TemplateResponse(
             request,

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -7,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from expo.admin_permissions import permission_required
 
 from . import services
 from .models import ImportJob
@@ -127,14 +130,27 @@ class ImportJobAdmin(admin.ModelAdmin):
             return []
         return [f.column_name for f in RESOURCES[job.kind]().get_import_fields()]
 
+    def may_import(self, request, job) -> bool:
+        """Starting an import writes companies, booths or jobs: it needs the right to add and
+        change those too, not only the import job."""
+        opts = RESOURCES[job.kind]._meta.model._meta
+        return request.user.has_perms(
+            f"{opts.app_label}.{get_permission_codename(action, opts)}"
+            for action in ("add", "change")
+        )
+
+    @permission_required("view")
     def progress_view(self, request, pk):
         job = get_object_or_404(ImportJob, pk=pk)
-        if not self.has_view_permission(request, job):
-            raise PermissionDenied
-        return TemplateResponse(request, "admin/expo/importjob/_progress.html", {"job": job})
+        return TemplateResponse(
+            request,
+            "admin/expo/importjob/_progress.html",
+            {"job": job, "can_import": self.may_import(request, job)},
+        )
 
+    @permission_required("change")
     def confirm_view(self, request, pk):
-        if not self.has_change_permission(request, get_object_or_404(ImportJob, pk=pk)):
+        if not self.may_import(request, get_object_or_404(ImportJob, pk=pk)):
             raise PermissionDenied
         if services.start_import(pk):
             self.message_user(

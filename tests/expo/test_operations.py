@@ -116,3 +116,16 @@ async def test_employer_staff_are_refused_the_operations_socket(recruiter):
     communicator, connected, code = await connect(recruiter)
 
     assert (connected, code) == (False, CLOSE_FORBIDDEN)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_staff_without_a_role_are_refused_the_operations_socket_and_page():
+    plain = await sync_to_async(UserFactory)(is_staff=True)
+
+    communicator, connected, code = await connect(plain)
+
+    assert (connected, code) == (False, CLOSE_FORBIDDEN)
+    client = Client()
+    await sync_to_async(client.force_login)(plain)
+    response = await sync_to_async(client.get)(reverse("admin:operations"))
+    assert response.status_code == 403
