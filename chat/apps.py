@@ -7,7 +7,11 @@ class ChatConfig(AppConfig):
     verbose_name = _("Live chat")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from expo.health import register_check
+
+        from . import fanout, signals  # noqa: F401
+
+        register_check("fanout_hub", fanout.health_check)
 
         try:
             from accounts import personal_data

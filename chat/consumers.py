@@ -17,12 +17,15 @@ Client frames (JSON objects with a "type"):
 
 import asyncio
 import json
+import logging
 import secrets
 from collections import deque
 
+import redis.exceptions
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django import db
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -31,6 +34,8 @@ from .services import ChatError, user_group
 
 __all__ = ["user_group"]
 
+logger = logging.getLogger(__name__)
+
 # Close codes (4xxx: refused by the application).
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
@@ -38,6 +43,18 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_REVOKED = 4408  # rights changed: the client reconnects and is authorised afresh
 CLOSE_TOO_SLOW = 4409  # the socket could not keep up: reconnect and replay from the database
 CLOSE_ABUSIVE = 4429
+CLOSE_UNAVAILABLE = 4503  # a dependency (Redis, PostgreSQL) is down: reconnect with backoff
+
+# Failures of the infrastructure rather than of the request: the client is told to retry.
+TRANSIENT_ERRORS = (
+    fanout.HubUnavailable,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    db.OperationalError,
+    db.InterfaceError,
+    ConnectionError,
+    TimeoutError,
+)
 
 MAX_FRAME_BYTES = 16 * 1024
 MAX_BAD_FRAMES = 20
@@ -109,8 +126,28 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         self._raw_send = None
 
     async def __call__(self, scope, receive, send):
+        """Whatever ends the consumer (a disconnect, a handler's exception, a refused or
+        abandoned handshake, a cancelled task), its registrations in the hub go with it."""
         share_caches()
-        return await super().__call__(scope, receive, send)
+        try:
+            return await super().__call__(scope, receive, send)
+        finally:
+            self._closed = True
+            if self.joined:
+                fanout.hub().forget_everywhere(self, self.joined)
+                self.joined = []
+
+    async def websocket_connect(self, message):
+        """A connect that fails on a dependency (Redis, PostgreSQL) is refused cleanly with
+        4503 (the client retries with backoff), never an HTTP 500 on the handshake."""
+        try:
+            await super().websocket_connect(message)
+        except TRANSIENT_ERRORS as error:
+            logger.warning("chat: refusing a socket, a dependency failed: %r", error)
+            await self.leave_all()
+            await self.refuse(
+                CLOSE_UNAVAILABLE, _("The chat is unavailable for a moment. Reconnecting...")
+            )
 
     async def dispatch(self, message):
         """Channels 4.2+ hops through asgiref's sync thread (aclose_old_connections) before every
@@ -124,14 +161,18 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
 
     # --- Hub membership ---------------------------------------------------------------------
     async def join(self, room, wants_text=True):
-        await fanout.hub().join(room, self, wants_text)
-        self.joined.append(room)
+        self.joined.append(room)  # before the await: whatever happens, __call__ cleans it up
+        try:
+            await fanout.hub().join(room, self, wants_text)
+        except BaseException:
+            self.joined.remove(room)  # the hub registered nothing
+            raise
 
     async def leave_all(self):
         hub = fanout.hub()
-        for room in self.joined:
+        joined, self.joined = self.joined, []
+        for room in joined:
             await hub.leave(room, self)
-        self.joined = []
 
     def fanout_push(self, room, event_id, text):
         """Called by the hub for every event in a joined room: no thread hop, no task."""
@@ -218,7 +259,10 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
 
     async def fanout_control(self, room, control):
         kind = control.get("kind")
-        if kind == "revoke":
+        if kind == "resync":  # the channel layer may have lost events: replay from the database
+            if room in self.replay_rooms and self._accepted and not self._closed:
+                await self.send_json({"type": "resync", "room": room})
+        elif kind == "revoke":
             await self.refuse(CLOSE_REVOKED, _("Your access changed. Reconnecting..."))
         elif kind == "recheck":
             if not await self.still_allowed():
@@ -272,7 +316,10 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         self._closed = True
         await self.leave_all()
-        await self.on_disconnect()
+        try:
+            await self.on_disconnect()
+        except TRANSIENT_ERRORS as error:  # presence expires by itself
+            logger.warning("chat: cleaning up a socket failed on a dependency: %r", error)
 
     async def on_disconnect(self):
         pass
@@ -286,9 +333,25 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
             await getattr(self, "handle_" + kind.replace(".", "_"))(content)
         except ChatError as error:
             await self.reject_frame(error.code, error.message, ref=content.get("client_id"))
+        except TRANSIENT_ERRORS as error:
+            # Not the client's fault: not counted as a bad frame; a post stays in the
+            # client's outbox and is sent again (its client_id makes the retry idempotent).
+            logger.warning("chat: a %s frame failed on a dependency: %r", kind, error)
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "unavailable",
+                    "retry": True,
+                    "ref": content.get("client_id"),
+                    "message": _("Not sent: the chat is unavailable for a moment. Retrying..."),
+                }
+            )
 
     async def handle_ping(self, content):
-        await self.heartbeat()
+        try:
+            await self.heartbeat()
+        except TRANSIENT_ERRORS as error:  # presence is best effort: the socket still answers
+            logger.warning("chat: a heartbeat failed on a dependency: %r", error)
         await self.send_json({"type": "pong"})
 
     async def heartbeat(self):

@@ -22,15 +22,29 @@ silently, though (Hub.stats, collected from every process with collect_stats()):
 - slow_sockets_closed / slow_dropped: a socket whose backlog reaches CHAT_SOCKET_BACKLOG is
   closed with 4409 (chat.consumers) and its undelivered events counted.
 - write_failed, publish_failed: a write to a vanished client, a failed publish.
+
+Faults (Redis restarts, a subscription that fails): a failed subscription is never kept. The
+join that failed is refused (HubUnavailable: the consumer closes with 4503 and the client
+reconnects), the room is recorded in Hub.failed with a retry time (exponential backoff with
+jitter), and the next join after that time subscribes afresh; joins before it fail fast without
+touching Redis. A supervisor task probes the layer through the hub's own channel every
+CHAT_HUB_PROBE_SECONDS; when a probe fails the hub counts the layer as down, and when probes pass
+again it subscribes every room again and tells every local socket to resync from the database
+(events published meanwhile were lost on the way). A publisher whose publish fails remembers
+the room and, once publishing works again, tells that room to resync. Hub.health() is what
+/healthz reports for the process.
 """
 
 import asyncio
 import collections
 import logging
 import os
+import random
 import secrets
+import time
 import weakref
 
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -39,6 +53,18 @@ logger = logging.getLogger(__name__)
 EVENT_TYPE = "chat.fanout"
 STATS_GROUP = "chat.fanout.stats"  # every hub joins it: collect_stats() asks them all
 STATS_REPLY_TYPE = "chat.fanout.stats"
+PROBE_ROOM = "chat.fanout.probe"  # the hub's probes to its own channel carry this room
+RESYNC = {"kind": "resync"}  # a control: sockets tell their clients to sync from the database
+
+# Backoff between attempts to subscribe a room that failed: 0.5 s doubling to 15 s, jittered.
+RETRY_BASE_SECONDS = 0.5
+RETRY_MAX_SECONDS = 15.0
+SUBSCRIBE_TIMEOUT_SECONDS = 5.0
+
+
+class HubUnavailable(Exception):
+    """The room could not be subscribed (the channel layer is down): refuse and retry later."""
+
 
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
@@ -46,7 +72,9 @@ _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.Wea
 _SEQ_ROOMS_MAX = 50_000
 _source = secrets.token_hex(6)
 _seqs: dict[str, int] = {}
-publisher_stats = {"published": 0, "publish_failed": 0}
+publisher_stats = {"published": 0, "publish_failed": 0, "resyncs_published": 0}
+_failed_rooms: set[str] = set()  # rooms whose publish failed: told to resync once it works
+_FAILED_ROOMS_MAX = 10_000
 
 
 def _next_seq(room):
@@ -71,18 +99,35 @@ def _new_stats():
         "slow_sockets_closed": 0,
         "slow_dropped": 0,  # events not delivered to sockets closed as too slow
         "write_failed": 0,  # the client vanished under a write
+        "subscribe_failed": 0,  # group_add calls that failed (a room is retried with backoff)
+        "layer_down": 0,  # times the probe found the layer unreachable
+        "layer_recovered": 0,  # times it came back (every room resubscribed and resynced)
     }
+
+
+def retry_delay(attempts: int) -> float:
+    """Exponential backoff with jitter (half fixed, half random) for the n-th failed attempt."""
+    delay = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    return delay / 2 + random.random() * delay / 2  # noqa: S311 (jitter, not a secret)
 
 
 class Hub:
     def __init__(self, layer):
         self.layer = layer
+        self.loop = asyncio.get_running_loop() if _loop_running() else None
         self.channel = None
         self.rooms: dict[str, dict] = {}  # room -> {member: wants_text}
-        self.subscriptions: dict[str, asyncio.Future] = {}
+        self.subscriptions: dict[str, asyncio.Future] = {}  # in flight or succeeded, never failed
+        self.failed: dict[str, dict] = {}  # room -> {"error", "attempts", "retry_at", "since"}
+        self.layer_ok = True
+        self.last_probe_ok = None  # time.time() of the last probe that came back
+        self._probes: dict[int, asyncio.Future] = {}
+        self._probe_count = 0
+        self.probe_seconds = getattr(settings, "CHAT_HUB_PROBE_SECONDS", 1.0)
         self._opened = None
         self._task = None
         self._dispatcher = None
+        self._supervisor = None
         self.pending: collections.deque = collections.deque()
         self._wakeup = asyncio.Event()
         self._seen: dict[str, dict[str, int]] = {}  # room -> {source: last sequence number}
@@ -90,14 +135,24 @@ class Hub:
         self.stats = _new_stats()
 
     async def _ensure_open(self):
-        if self._opened is None:
-            self._opened = asyncio.ensure_future(self._open())
-        await asyncio.shield(self._opened)
+        if self._opened is None or (self._opened.done() and self._opened.exception()):
+            self._opened = asyncio.ensure_future(self._open())  # a failed open is retried
+        try:
+            await asyncio.shield(self._opened)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            raise HubUnavailable(f"opening the hub's channel failed: {error!r}") from error
 
     async def _open(self):
-        self.channel = await self.layer.new_channel("fanout.")
-        self._task = asyncio.ensure_future(self._run())
-        self._dispatcher = asyncio.ensure_future(self._dispatch_pending())
+        if self.channel is None:
+            self.channel = await asyncio.wait_for(
+                self.layer.new_channel("fanout."), SUBSCRIBE_TIMEOUT_SECONDS
+            )
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._run())
+            self._dispatcher = asyncio.ensure_future(self._dispatch_pending())
+            self._supervisor = asyncio.ensure_future(self._supervise())
         try:
             await self.layer.group_add(STATS_GROUP, self.channel)
         except Exception:
@@ -121,6 +176,11 @@ class Hub:
 
     def accept(self, message):
         room = message.get("room")
+        if room == PROBE_ROOM:
+            future = self._probes.pop((message.get("control") or {}).get("n"), None)
+            if future is not None and not future.done():
+                future.set_result(True)
+            return
         if room == STATS_GROUP:
             reply = (message.get("control") or {}).get("reply")
             if reply:
@@ -203,7 +263,139 @@ class Hub:
             "queued": len(self.pending),
             "rooms": len(self.rooms),
             "sockets": sum(len(members) for members in self.rooms.values()),
+            "failed_rooms": sorted(self.failed),
+            "layer_ok": self.layer_ok,
         }
+
+    def health(self) -> dict:
+        """What /healthz says about this hub: broken when a room's subscription failed or the
+        layer does not answer its probes."""
+        return {
+            "ok": self.layer_ok and not self.failed,
+            "layer_ok": self.layer_ok,
+            "rooms": len(self.rooms),
+            "sockets": sum(len(members) for members in self.rooms.values()),
+            "failed_rooms": sorted(self.failed)[:20],
+            "failed_count": len(self.failed),
+            "last_probe_age_s": (
+                None if self.last_probe_ok is None else round(time.time() - self.last_probe_ok, 1)
+            ),
+        }
+
+    # --- Probing and recovery ------------------------------------------------------------
+    async def probe(self, timeout: float = 2.0) -> bool:
+        """Send a message to the hub's own channel and wait for it to come back."""
+        self._probe_count += 1
+        n = self._probe_count
+        future = self._probes[n] = asyncio.get_running_loop().create_future()
+        try:
+            await asyncio.wait_for(
+                self.layer.send(
+                    self.channel,
+                    {"type": EVENT_TYPE, "room": PROBE_ROOM, "control": {"kind": "probe", "n": n}},
+                ),
+                timeout,
+            )
+            await asyncio.wait_for(future, timeout)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            return False
+        finally:
+            self._probes.pop(n, None)
+        self.last_probe_ok = time.time()
+        return True
+
+    async def _supervise(self):
+        """Probe the layer; after an outage resubscribe every room and resync every socket;
+        retry rooms whose subscription failed once their backoff has passed."""
+        while True:
+            try:
+                await asyncio.sleep(self.probe_seconds)
+                await self.check()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("chat fan-out: supervising the hub failed")
+
+    async def check(self):
+        ok = await self.probe(timeout=max(1.0, self.probe_seconds))
+        if not ok:
+            if self.layer_ok:
+                self.layer_ok = False
+                self.stats["layer_down"] += 1
+                logger.warning("chat fan-out: the channel layer does not answer")
+            return
+        if not self.layer_ok:
+            await self.recover()
+        elif self.failed:
+            await self._retry_failed(only_due=True)
+        await flush_failed_publishes()
+
+    async def recover(self):
+        """The layer answers again: subscribe every room again (a subscription made during
+        the outage may never have reached Redis) and tell every local socket to resync."""
+        self.layer_ok = True
+        self.stats["layer_recovered"] += 1
+        logger.warning(
+            "chat fan-out: the channel layer is back; resubscribing %d rooms", len(self.rooms)
+        )
+        for room in list(self.rooms):
+            future = self.subscriptions.get(room)
+            if future is not None and not future.done():
+                continue  # a join is subscribing it right now
+            self.subscriptions[room] = asyncio.ensure_future(self._subscribe(room))
+        await asyncio.gather(
+            *[self.subscriptions[r] for r in list(self.subscriptions) if r in self.rooms],
+            return_exceptions=True,
+        )
+        for room in list(self.rooms):
+            if room not in self.failed:
+                self.dispatch({"room": room, "control": RESYNC})
+
+    async def _retry_failed(self, only_due=False):
+        now = asyncio.get_running_loop().time()
+        for room in list(self.failed):
+            if room not in self.rooms:  # nobody waits for it any more
+                self.failed.pop(room, None)
+                continue
+            if only_due and self.failed[room]["retry_at"] > now:
+                continue
+            if room in self.subscriptions:
+                continue
+            self.subscriptions[room] = future = asyncio.ensure_future(self._subscribe(room))
+            try:
+                await future
+            except Exception:  # noqa: S112 (recorded in self.failed by _subscribe)
+                continue
+            self.dispatch({"room": room, "control": RESYNC})
+
+    async def _subscribe(self, room):
+        """group_add with a timeout; a failure is recorded (backoff) and the future dropped, so
+        that a later attempt subscribes afresh instead of re-raising this error forever."""
+        try:
+            await asyncio.wait_for(
+                self.layer.group_add(room, self.channel), SUBSCRIBE_TIMEOUT_SECONDS
+            )
+        except asyncio.CancelledError:
+            self.subscriptions.pop(room, None)
+            raise
+        except Exception as error:
+            self.stats["subscribe_failed"] += 1
+            failure = self.failed.get(room) or {"attempts": 0, "since": time.time()}
+            failure["attempts"] += 1
+            failure["error"] = f"{error.__class__.__name__}: {error}"[:200]
+            failure["retry_at"] = asyncio.get_running_loop().time() + retry_delay(
+                failure["attempts"]
+            )
+            self.failed[room] = failure
+            self.subscriptions.pop(room, None)
+            logger.warning("chat fan-out: subscribing %s failed: %s", room, failure["error"])
+            raise HubUnavailable(room) from error
+        self.failed.pop(room, None)
+        if room not in self.rooms:  # everyone left while it was subscribing
+            self.subscriptions.pop(room, None)
+            await self._discard(room)
 
     async def _reply_stats(self, reply):
         try:
@@ -214,33 +406,103 @@ class Hub:
     async def join(self, room: str, member, wants_text: bool = True) -> None:
         """Register a local socket; subscribes the process to the room on first use. Returns
         once the subscription is in place, so a replay from the database after this misses
-        nothing."""
+        nothing. Raises HubUnavailable (and registers nothing) when the room cannot be
+        subscribed: within the backoff after a failure at once, without asking Redis."""
         await self._ensure_open()
-        members = self.rooms.get(room)
-        if members is None:
-            members = self.rooms[room] = {}
-            self.subscriptions[room] = asyncio.ensure_future(
-                self.layer.group_add(room, self.channel)
-            )
+        members = self.rooms.setdefault(room, {})
         members[member] = members.get(member, False) or wants_text
-        await asyncio.shield(self.subscriptions[room])
+        try:
+            future = self.subscriptions.get(room)
+            if future is None:
+                failure = self.failed.get(room)
+                if failure and failure["retry_at"] > asyncio.get_running_loop().time():
+                    raise HubUnavailable(room)
+                future = self.subscriptions[room] = asyncio.ensure_future(self._subscribe(room))
+            await asyncio.shield(future)
+        except BaseException:
+            self._forget(room, member)
+            raise
 
-    async def leave(self, room: str, member) -> None:
+    def _forget(self, room, member):
+        """Remove a member; returns True when that left the room empty."""
         members = self.rooms.get(room)
         if members is None or member not in members:
-            return
+            return False
         del members[member]
-        if not members:
-            del self.rooms[room]
+        if members:
+            return False
+        del self.rooms[room]
+        self._seen.pop(room, None)  # a later subscription starts a fresh baseline
+        future = self.subscriptions.get(room)
+        if future is None or future.done():
             self.subscriptions.pop(room, None)
-            self._seen.pop(room, None)  # a later subscription starts a fresh baseline
-            try:
-                await self.layer.group_discard(room, self.channel)
-            except Exception:
-                logger.exception("chat fan-out: leaving %s failed", room)
+        return True
+
+    async def leave(self, room: str, member) -> None:
+        if not self._forget(room, member) or room in self.subscriptions:
+            return  # others remain, or a new join is subscribing the room again already
+        self.failed.pop(room, None)
+        try:
+            await self.layer.group_discard(room, self.channel)
+        except Exception:
+            logger.exception("chat fan-out: leaving %s failed", room)
+
+    def forget_everywhere(self, member, rooms) -> None:
+        """Synchronous last resort for a consumer that ends without leaving (see
+        LiveConsumer.__call__): drop its memberships now, unsubscribe emptied rooms later."""
+        for room in rooms:
+            if self._forget(room, member) and room not in self.subscriptions:
+                self.failed.pop(room, None)
+                asyncio.ensure_future(self._discard(room))
+
+    async def _discard(self, room):
+        try:
+            await self.layer.group_discard(room, self.channel)
+        except Exception:
+            logger.exception("chat fan-out: leaving %s failed", room)
+
+    def member_count(self) -> int:
+        return sum(len(members) for members in self.rooms.values())
 
     def local_count(self, room: str) -> int:
         return len(self.rooms.get(room, ()))
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+class HubBroken(RuntimeError):
+    pass
+
+
+def health_check() -> str:
+    """The fan-out hub(s) of this process, for /healthz (registered in chat.apps): raises when
+    a room's subscription failed or the channel layer does not answer the hub's probes."""
+    hubs = [
+        h
+        for h in list(_hubs.values())
+        if h.channel is not None and not (h.loop is not None and h.loop.is_closed())
+    ]
+    if not hubs:
+        return f"pid {os.getpid()}: no live sockets in this process"
+    reports = [h.health() for h in hubs]
+    rooms = sum(r["rooms"] for r in reports)
+    sockets = sum(r["sockets"] for r in reports)
+    failed = [room for r in reports for room in r["failed_rooms"]]
+    failed_count = sum(r["failed_count"] for r in reports)
+    if failed_count:
+        raise HubBroken(
+            f"pid {os.getpid()}: {failed_count} rooms whose subscription failed "
+            f"(retrying): {', '.join(failed[:10])}"
+        )
+    if not all(r["layer_ok"] for r in reports):
+        raise HubBroken(f"pid {os.getpid()}: the channel layer does not answer the hub's probe")
+    return f"pid {os.getpid()}: {rooms} rooms, {sockets} sockets, no failed subscription"
 
 
 def hub() -> Hub:
@@ -259,8 +521,26 @@ async def _group_send(room, message):
         await get_channel_layer().group_send(room, message)
     except Exception:
         publisher_stats["publish_failed"] += 1
+        if room != STATS_GROUP and len(_failed_rooms) < _FAILED_ROOMS_MAX:
+            _failed_rooms.add(room)
         raise
     publisher_stats["published"] += 1
+    if _failed_rooms:
+        await flush_failed_publishes()
+
+
+async def flush_failed_publishes() -> None:
+    """Rooms whose events could not be published are told to resync from the database once
+    publishing works again (the events themselves are in the database already)."""
+    layer = get_channel_layer()
+    while _failed_rooms:
+        room = _failed_rooms.pop()
+        try:
+            await layer.group_send(room, {"type": EVENT_TYPE, "room": room, "control": RESYNC})
+        except Exception:
+            _failed_rooms.add(room)
+            return
+        publisher_stats["resyncs_published"] += 1
 
 
 async def publish(room: str, text: str, event_id: int | None = None) -> None:
@@ -270,6 +550,17 @@ async def publish(room: str, text: str, event_id: int | None = None) -> None:
         room,
         {"type": EVENT_TYPE, "room": room, "id": event_id, "text": text, "src": source, "sq": seq},
     )
+
+
+def publish_after_commit(room: str, text: str, event_id: int | None = None) -> None:
+    """publish() from synchronous code after a commit. A failure is logged, counted and never
+    raised: the change is committed and its event in the database, and the room is told to
+    resync once publishing works again (a caller must not report a committed change as failed).
+    """
+    try:
+        async_to_sync(publish)(room, text, event_id)
+    except Exception as error:  # noqa: BLE001 - counted in publisher_stats; replay covers it
+        logger.warning("chat fan-out: publishing to %s failed (clients resync): %r", room, error)
 
 
 async def publish_control(room: str, control: dict) -> None:

@@ -72,7 +72,7 @@ def _dumps(payload):
 
 def publish_on_commit(room: str, payload: dict, event_id=None) -> None:
     text = _dumps(payload)  # an unserialisable payload fails here, where it is made
-    transaction.on_commit(lambda: async_to_sync(fanout.publish)(room, text, event_id))
+    transaction.on_commit(lambda: fanout.publish_after_commit(room, text, event_id))
 
 
 def control_on_commit(room: str, control: dict) -> None:
@@ -325,7 +325,7 @@ def estimated_wait_minutes(position: int, minutes_per_person: float) -> int:
 
 def publish_booth_summary_on_commit(booth) -> None:
     transaction.on_commit(
-        lambda: async_to_sync(fanout.publish)(booth_room(booth.pk), _dumps(booth_summary(booth)))
+        lambda: fanout.publish_after_commit(booth_room(booth.pk), _dumps(booth_summary(booth)))
     )
 
 
@@ -374,7 +374,7 @@ def _queue_changed(booth) -> None:
     Event.objects.create(room=room, seq=room.last_seq, kind=Event.Kind.QUEUE)
     seq = room.last_seq
     transaction.on_commit(
-        lambda: async_to_sync(fanout.publish)(
+        lambda: fanout.publish_after_commit(
             staff_room(booth.pk), _dumps({**queue_snapshot(booth), "id": seq}), seq
         )
     )

@@ -1,10 +1,19 @@
-"""Probes behind /healthz: each returns (ok, detail) and never raises."""
+"""Probes behind /healthz: each returns a detail and raises when its part is down.
+
+No probe leaves anything behind: the channel layer is checked by a PING to each of its Redis
+servers (a short-lived client, closed after), not by a round trip through a new channel (with
+the pub/sub layer every such channel is a Redis subscription that nobody releases). The real
+pub/sub path is checked per server process by the chat fan-out hub, which probes it through its
+own channel every second; the chat app registers that report here (register_check) so that this
+module imports nothing above it. /healthz therefore describes the process that answered it.
+"""
 
 import uuid
 
-from asgiref.sync import async_to_sync
 from django.core.cache import caches
 from django.db import connection
+
+PING_TIMEOUT_SECONDS = 3
 
 
 def check_database():
@@ -24,22 +33,35 @@ def check_cache():
     return cache.__class__.__name__
 
 
+def _redis_addresses(config):
+    for host in config.get("hosts") or []:
+        if isinstance(host, str):
+            yield host
+        elif isinstance(host, dict) and "address" in host:
+            yield host["address"]
+        elif isinstance(host, (list, tuple)):
+            yield f"redis://{host[0]}:{host[1]}/0"
+
+
 def check_channel_layer():
-    from channels.layers import get_channel_layer
+    """PING every Redis server of the layer; the in-memory layer has nothing to reach."""
+    import redis
+    from django.conf import settings
 
-    layer = get_channel_layer()
-
-    async def roundtrip():
-        import asyncio
-
-        channel = await layer.new_channel()
-        await layer.send(channel, {"type": "healthz.ping"})
-        message = await asyncio.wait_for(layer.receive(channel), timeout=3)
-        if message.get("type") != "healthz.ping":
-            raise RuntimeError("unexpected message")
-
-    async_to_sync(roundtrip)()
-    return layer.__class__.__name__
+    layer = settings.CHANNEL_LAYERS["default"]
+    name = layer["BACKEND"].rsplit(".", 1)[-1]
+    for address in _redis_addresses(layer.get("CONFIG") or {}):
+        client = redis.Redis.from_url(
+            address,
+            socket_timeout=PING_TIMEOUT_SECONDS,
+            socket_connect_timeout=PING_TIMEOUT_SECONDS,
+            single_connection_client=True,
+        )
+        try:
+            client.ping()
+        finally:
+            client.close()
+    return name
 
 
 def check_broker():
@@ -58,6 +80,11 @@ CHECKS = {
     "channel_layer": check_channel_layer,
     "broker": check_broker,
 }
+
+
+def register_check(name, check):
+    """Add a probe from an app above this layer (in its AppConfig.ready())."""
+    CHECKS[name] = check
 
 
 def run_checks():

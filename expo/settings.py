@@ -315,3 +315,6 @@ CHAT_SOCKET_BACKLOG = env.int("CHAT_SOCKET_BACKLOG", default=500)
 # Events a server process holds from the channel layer before dropping (and counting) the
 # oldest: bounded memory under overload; clients replay what they miss from the database.
 CHAT_HUB_BACKLOG = env.int("CHAT_HUB_BACKLOG", default=500)
+# How often each process's hub probes the channel layer through its own channel: an outage is
+# noticed within about this long, and after it every room is resubscribed and resynced.
+CHAT_HUB_PROBE_SECONDS = env.float("CHAT_HUB_PROBE_SECONDS", default=1.0)

@@ -131,39 +131,67 @@ def postgresql(root: Path):
         )
 
 
+class RedisServer:
+    """A throwaway redis-server on a loopback port that can be killed and started again on the
+    same port (the fault suite and the hub's recovery tests do that)."""
+
+    def __init__(self, root: Path, port: int | None = None):
+        self.executable = find_redis()
+        self.port = port or free_port()
+        self.dir = root / f"redis-{self.port}"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [
+                self.executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(self.port, "Redis")
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: connections break at once, as when the server or its host dies."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
 @contextlib.contextmanager
 def redis(root: Path):
-    redis_server = find_redis()
-    port = free_port()
-    redis_dir = root / "redis"
-    redis_dir.mkdir()
-    process = subprocess.Popen(
-        [
-            redis_server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(redis_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = RedisServer(root).start()
     try:
-        _wait_for_port(port, "Redis")
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 @contextlib.contextmanager

@@ -9,7 +9,6 @@ it saw. The attendee count and reactions are ephemeral: published without an id,
 import json
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -215,7 +214,7 @@ def leave(attendance_id: int, now=None) -> None:
 def _publish_count_on_commit(session_id):
     def publish():
         payload = json.dumps({"type": "count", "count": attendee_count(session_id)})
-        async_to_sync(fanout.publish)(room_key(session_id), payload, None)
+        fanout.publish_after_commit(room_key(session_id), payload, None)
 
     transaction.on_commit(publish)
 

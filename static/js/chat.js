@@ -7,7 +7,10 @@
  * No lost messages: every numbered event carries a per-room id without gaps. The client applies
  * them in order, holds back anything after a gap and asks the server to replay from the last id
  * it applied (also after every reconnect). Messages carry a client id and stay in an outbox until
- * acknowledged, so a resend after a broken connection is stored once.
+ * acknowledged, so a resend after a broken connection is stored once. When the server answers
+ * a post with {"type": "error", "retry": true} (a dependency is down: "not sent, retrying") the
+ * post stays in the outbox and is sent again after a jittered backoff; {"type": "resync"} asks
+ * for a replay of a room whose live events the server may have lost.
  *
  * The hall: any element with data-chat-booth-summary="<booth id>" is refreshed every 10 s from
  * /chat/summaries/ (children data-chat-summary-waiting and data-chat-summary-staffed).
@@ -20,6 +23,7 @@
   var TYPING_SHOW_MS = 4000;
   var TYPING_SEND_MS = 2000;
   var SUMMARY_POLL_MS = 10000;
+  var RETRY_MAX_MS = 30000;
 
   function fmt(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
@@ -242,6 +246,7 @@
     var self = this;
     this.root = root;
     this.outbox = {};
+    this.retries = {};
     this.state = root.querySelector("[data-chat-state]");
     this.streams = new Streams(function (frame) {
       return self.send(frame);
@@ -262,14 +267,35 @@
       onMessage: function (data) {
         if (data.type === "ack") {
           delete self.outbox[data.client_id];
+          delete self.retries[data.client_id];
           return;
         }
-        if (data.type === "error" && data.ref) delete self.outbox[data.ref];
+        if (data.type === "resync") {
+          // The server's channel layer may have lost events: replay this room from the database.
+          if (self.streams.rooms[data.room]) self.streams.sync(data.room);
+          return;
+        }
+        if (data.type === "error" && data.ref) {
+          // "Not sent, retrying": a dependency of the server is down; the frame stays in the
+          // outbox and goes again after a jittered backoff (its client_id makes it idempotent).
+          if (data.retry && self.outbox[data.ref]) self.retryLater(data.ref);
+          else delete self.outbox[data.ref];
+        }
         if (self.streams.handle(data)) return;
         if (handlers.onEvent) handlers.onEvent(data);
       },
     });
   }
+
+  LiveSocket.prototype.retryLater = function (clientId) {
+    var self = this;
+    var attempts = (this.retries[clientId] || 0) + 1;
+    this.retries[clientId] = attempts;
+    var delay = Math.min(RETRY_MAX_MS, 1000 * Math.pow(2, attempts - 1));
+    setTimeout(function () {
+      if (self.outbox[clientId]) self.send(self.outbox[clientId]);
+    }, delay / 2 + Math.random() * (delay / 2));
+  };
 
   LiveSocket.prototype.send = function (frame) {
     return this.conn ? this.conn.send(frame) : false;

@@ -1,7 +1,9 @@
 """/healthz tells a load balancer and an operator whether each part of the stack answers."""
 
 import pytest
+from channels.testing import HttpCommunicator
 
+from expo.asgi import application
 from expo.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,27 @@ def test_healthz_reports_a_broker_that_is_down(client, monkeypatch):
 
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_healthz_leaves_no_channel_layer_subscription_behind(settings):
+    """Through the ASGI application, whose event loop outlives the request as a server's does
+    (each call used to leave a pub/sub channel subscribed for good)."""
+    import redis.asyncio
+
+    client = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+    before = set(await client.pubsub_channels())
+
+    for _ in range(5):
+        communicator = HttpCommunicator(
+            application, "GET", "/healthz", headers=[(b"host", b"localhost")]
+        )
+        response = await communicator.get_response(timeout=10)
+        assert response["status"] == 200
+
+    after = set(await client.pubsub_channels())
+    await client.aclose()
+    assert after - before == set()  # (others may have ended meanwhile: only new ones count)
 
 
 def test_healthz_only_answers_get(client):
