@@ -247,6 +247,7 @@
     this.root = root;
     this.outbox = {};
     this.retries = {};
+    this.waiting = [];
     this.state = root.querySelector("[data-chat-state]");
     this.streams = new Streams(function (frame) {
       return self.send(frame);
@@ -261,6 +262,11 @@
       },
       onOpen: function () {
         self.streams.syncAll();
+        var waiting = self.waiting;
+        self.waiting = [];
+        waiting.forEach(function (frame) {
+          self.send(frame);
+        });
         for (var id in self.outbox) self.send(self.outbox[id]);
         if (handlers.onOpen) handlers.onOpen();
       },
@@ -297,8 +303,17 @@
     }, delay / 2 + Math.random() * (delay / 2));
   };
 
+  // Frames that only make sense now (the rest are state the server resends or a sync replaces).
+  var TRANSIENT_FRAMES = { ping: true, typing: true, read: true, sync: true, history: true };
+
   LiveSocket.prototype.send = function (frame) {
-    return this.conn ? this.conn.send(frame) : false;
+    if (this.conn && this.conn.send(frame)) return true;
+    // Not connected yet (a click before the socket opened) or reconnecting: an action such as
+    // joining the queue waits and goes on open; posts wait in the outbox (client_id) instead.
+    if (!TRANSIENT_FRAMES[frame.type] && !frame.client_id && this.waiting.length < 20) {
+      this.waiting.push(frame);
+    }
+    return false;
   };
 
   LiveSocket.prototype.post = function (type, body) {
