@@ -517,8 +517,18 @@ class BoothConsumer(LiveConsumer):
 
     async def handle_queue_join(self, content):
         self.require_user()
-        entry = await database_sync_to_async(services.do_join_queue)(self.user, self.booth.pk)
-        await self.send_json({"type": "queue.joined", "entry": entry.pk})
+        joined = await database_sync_to_async(self._join_queue)()
+        await self.send_json(joined)
+
+    def _join_queue(self):
+        """The reply carries the queue as it is now: the talent sees their place at once, even
+        if the summary broadcast is late or lost (summaries are state, not replayed)."""
+        entry = services.do_join_queue(self.user, self.booth.pk)
+        return {
+            "type": "queue.joined",
+            "entry": entry.pk,
+            "summary": services.booth_summary(self.booth),
+        }
 
     async def handle_queue_leave(self, content):
         self.require_user()

@@ -455,6 +455,10 @@
           renderQueue();
         } else if (data.type === "queue.joined") {
           entry = data.entry;
+          if (data.summary) {
+            summary = data.summary;
+            updateSummary(root, summary);
+          }
           renderQueue();
         } else if (data.type === "queue.left") {
           entry = null;

@@ -56,6 +56,7 @@ async def test_a_talent_queues_sees_the_order_and_the_console_sees_them_waiting(
     queue = await console.receive_type("queue")
 
     assert hello["staff_online"] == 1
+    assert joined["summary"]["order"] == [joined["entry"]]  # the reply alone gives the place
     assert summary["order"] == [joined["entry"]]
     assert (summary["waiting"], summary["staff_online"]) == (1, 1)
     assert [w["name"] for w in queue["waiting"]] == ["Tess Talent"]

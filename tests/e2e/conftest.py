@@ -3,12 +3,18 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # database access from live_server fixtures (browser tests only, never in deployment).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+# Waits are for an event, and their timeout only bounds a failure: on a loaded 2-core machine
+# (CI beside other jobs) a page may take seconds to answer, more than Playwright's 5 s default.
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -31,5 +37,5 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def page(page):
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     return page

@@ -24,6 +24,7 @@ from booths.models import Company
 from chat import services as chat_services
 from expo.schedule import services as schedule_services
 from tests.chat.servers import uvicorn_servers
+from tests.e2e.conftest import WAIT_MS
 from tests.factories import (
     BoothFactory,
     CompanyFactory,
@@ -159,7 +160,7 @@ def open_page(browser, base_url, user=None, language="en", **context_args):
         )
     context.add_cookies(cookies)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     return context, page
 
 

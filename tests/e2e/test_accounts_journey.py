@@ -13,7 +13,7 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def wait_for_mail(count=1, timeout=10):
+def wait_for_mail(count=1, timeout=30):
     """The email leaves through Celery after the request's transaction commits."""
     deadline = time.monotonic() + timeout
     while len(mail.outbox) < count and time.monotonic() < deadline:

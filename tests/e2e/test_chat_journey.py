@@ -9,6 +9,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.chat.servers import uvicorn_servers
+from tests.e2e.conftest import WAIT_MS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def signed_in_context(browser, base_url, user):
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     return context, page
 
 
@@ -111,5 +112,36 @@ def test_a_live_event_the_client_already_has_is_dropped_by_its_id(browser, booth
 
             assert forged == [1]
             assert lobby.locator(".chat-msg .chat-body").all_text_contents() == ["First", "Second"]
+        finally:
+            context.close()
+
+
+def test_a_click_while_the_socket_reconnects_is_sent_when_it_is_back(browser, booth_a, talent):
+    """ "Talk to a recruiter" pressed while the connection is down (or not yet open) must not
+    vanish: the request waits for the socket and goes out when it opens."""
+    import re
+
+    attempts = []
+
+    def route(ws):
+        attempts.append(ws)
+        if len(attempts) == 1:
+            ws.close(code=1011, reason="test: the first connection drops")
+        else:
+            ws.connect_to_server()
+
+    with uvicorn_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        context, me = signed_in_context(browser, base, talent)
+        try:
+            me.route_web_socket(re.compile(r"/ws/booth/"), route)
+            me.goto(f"/chat/booth/{booth_a.pk}/")
+            expect(me.locator("[data-chat-state]").first).to_have_text("Reconnecting…")
+            me.get_by_role("button", name="Talk to a recruiter").click()
+
+            expect(me.locator("[data-chat-position]")).to_have_text(
+                "You are number 1 in the queue."
+            )
+            assert len(attempts) == 2
         finally:
             context.close()

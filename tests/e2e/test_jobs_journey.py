@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import WAIT_MS
 from tests.factories import CompanyFactory, JobFactory, SectorFactory, TalentProfileFactory
 from tests.fixtures.pdfs import pdf_bytes
 from tests.jobs.conftest import use_temporary_private_storage
@@ -20,7 +21,7 @@ def _private_media(tmp_path, monkeypatch):
     use_temporary_private_storage(tmp_path, monkeypatch)
 
 
-def wait_for_mail(predicate, timeout=10):
+def wait_for_mail(predicate, timeout=30):
     """Email leaves through Celery after the request's transaction commits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -90,7 +91,7 @@ def test_talent_applies_and_recruiter_moves_them_to_interview(
 
     # The recruiter sees the applicant and moves them to interview.
     staff = browser.new_context().new_page()
-    staff.set_default_timeout(10_000)
+    staff.set_default_timeout(WAIT_MS)
     sign_in(staff, live_server, recruiter.email, PASSWORD)
     staff.goto(live_server.url + "/console/applicants/")
     staff.get_by_role("link", name="Tess Talent").click()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.chat.servers import uvicorn_servers
+from tests.e2e.conftest import WAIT_MS
 from tests.factories import SessionFactory, SlideFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def signed_in_page(browser, base_url, user):
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     return context, page
 
 
