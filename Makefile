@@ -75,6 +75,7 @@ bench: venv
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv
 	$(PY) -m ruff format .

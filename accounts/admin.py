@@ -1,20 +1,12 @@
 from allauth.account.admin import EmailAddressAdmin
 from allauth.account.models import EmailAddress
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from booths.models import Membership
-from expo.admin_permissions import permission_required
+from expo.lib.admin_permissions import permission_required
 
 from .models import ProfileShare, TalentProfile, User
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["company"]
 
 
 @admin.register(User)
@@ -24,8 +16,10 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "language", "memberships__role"]
     search_fields = ["email", "full_name"]
     date_hierarchy = "date_joined"
-    inlines = [MembershipInline]
-    actions = ["ban_from_chats"]
+    # booths adds the memberships inline and chat the ban action (their admin.py): accounts
+    # knows neither.
+    inlines = []
+    actions = []
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("full_name", "language", "time_zone")}),
@@ -43,36 +37,6 @@ class UserAdmin(DjangoUserAdmin):
     def user_change_password(self, request, id, form_url=""):
         """Django's own view (it checks the same permission on the user row too)."""
         return super().user_change_password(request, id, form_url)
-
-    def has_ban_permission(self, request):
-        """A ban is a chat.Ban row: the content moderators' right, not a change to the user."""
-        return request.user.has_perm("chat.add_ban")
-
-    @admin.action(description=_("Ban the selected users from all chats"), permissions=["ban"])
-    def ban_from_chats(self, request, queryset):
-        """Their open chat sockets close at once (chat.signals); organiser staff are skipped."""
-        from chat.models import Ban
-
-        banned = 0
-        for user in queryset.filter(is_staff=False):
-            _ban, created = Ban.objects.get_or_create(
-                user=user,
-                defaults={
-                    "banned_by": request.user,
-                    "reason": "Banned by the organiser from the user list.",
-                },
-            )
-            banned += created
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d user banned from all chats.",
-                "%(count)d users banned from all chats.",
-                banned,
-            )
-            % {"count": banned},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(TalentProfile)

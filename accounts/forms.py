@@ -5,9 +5,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from expo.choices import EmploymentType
+from expo.lib.files import validate_pdf
 
 from .models import TalentProfile
-from .validators import validate_pdf
 
 
 class SignupForm(AllauthSignupForm):

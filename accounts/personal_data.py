@@ -1,9 +1,10 @@
 """A talent's personal data: export everything as JSON, or delete the account.
 
 Both are lists of small functions so that other apps add their part without touching this
-module's logic: append a collector to EXPORT_COLLECTORS (name, function(user) -> JSON-able) and
-an eraser to ERASERS (function(user) called inside the deletion's transaction, before the user
-row goes). The chat app, for instance, adds its conversations to both.
+module's logic: register_collector (name, function(user) -> JSON-able), register_eraser
+(function(user) called inside the deletion's transaction, before the user row goes) and
+register_deletion_check, from their AppConfig.ready(). Bookings, applications, registrations and
+chat add theirs so; accounts imports none of those apps.
 """
 
 from django.db import transaction
@@ -15,7 +16,7 @@ class DeletionRefused(Exception):
     """The account cannot be deleted now; str() says why and what to do."""
 
 
-def _iso(value):
+def iso(value):
     return value.isoformat() if value else None
 
 
@@ -25,8 +26,8 @@ def collect_account(user):
         "full_name": user.full_name,
         "language": user.language,
         "time_zone": user.time_zone,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
+        "date_joined": iso(user.date_joined),
+        "last_login": iso(user.last_login),
     }
 
 
@@ -52,62 +53,47 @@ def collect_profile(user):
         "languages": profile.languages,
         "links": [line.strip() for line in profile.links.splitlines() if line.strip()],
         "has_cv": bool(profile.cv),
-        "cv_uploaded_at": _iso(profile.cv_uploaded_at),
+        "cv_uploaded_at": iso(profile.cv_uploaded_at),
         "discoverable_by_employers": profile.is_discoverable,
-        "updated_at": _iso(profile.updated_at),
+        "updated_at": iso(profile.updated_at),
     }
-
-
-def collect_applications(user):
-    from jobs.models import Application
-
-    return [
-        {
-            "job": a.job.title,
-            "company": a.job.company.name,
-            "status": a.status,
-            "cover_note": a.cover_note,
-            "applied_at": _iso(a.created_at),
-            "updated_at": _iso(a.updated_at),
-        }
-        for a in Application.objects.filter(talent=user).select_related("job__company")
-    ]
-
-
-def collect_registrations(user):
-    return [
-        {
-            "session": r.session.title,
-            "starts_at": _iso(r.session.starts_at),
-            "status": r.status,
-            "registered_at": _iso(r.created_at),
-        }
-        for r in user.registrations.select_related("session")
-    ]
-
-
-def collect_bookmarks(user):
-    return [
-        {"company": b.booth.company.name, "bookmarked_at": _iso(b.created_at)}
-        for b in user.booth_bookmarks.select_related("booth__company")
-    ]
 
 
 def collect_shares(user):
     return [
-        {"company": s.company.name, "shared_at": _iso(s.created_at)}
+        {"company": s.company.name, "shared_at": iso(s.created_at)}
         for s in user.profile_shares.select_related("company")
     ]
 
 
+# The registries. accounts knows no other app: each app that holds personal data adds its
+# collector, eraser and deletion check from its AppConfig.ready() (booths, jobs, the schedule,
+# chat: see their personal_data.py).
 EXPORT_COLLECTORS = [
     ("account", collect_account),
     ("profile", collect_profile),
-    ("applications", collect_applications),
-    ("registrations", collect_registrations),
-    ("booth_bookmarks", collect_bookmarks),
     ("profile_shares", collect_shares),
 ]
+ERASERS = []
+DELETION_CHECKS = []
+
+
+def register_collector(name, collector):
+    """Export collector(user) (JSON-able) under name; registering a name again replaces it."""
+    EXPORT_COLLECTORS[:] = [entry for entry in EXPORT_COLLECTORS if entry[0] != name]
+    EXPORT_COLLECTORS.append((name, collector))
+
+
+def register_eraser(eraser):
+    """eraser(user) runs inside the deletion's transaction, before the user row goes."""
+    if eraser not in ERASERS:
+        ERASERS.append(eraser)
+
+
+def register_deletion_check(check):
+    """check(user) raises DeletionRefused when the account cannot be deleted now."""
+    if check not in DELETION_CHECKS:
+        DELETION_CHECKS.append(check)
 
 
 def export_personal_data(user) -> dict:
@@ -128,40 +114,14 @@ def erase_profile_files(user):
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def anonymise_applications(user):
-    """Employers keep their applicant counts and pipeline history: the application rows stay,
-    without the person (talent becomes NULL, jobs.Application.talent is SET_NULL), their cover
-    note or their CV file."""
-    from jobs.models import Application
-
-    applications = Application.objects.filter(talent=user)
-    for cv in applications.exclude(cv="").values_list("cv", flat=True):
-        storage = Application._meta.get_field("cv").storage
-        transaction.on_commit(lambda s=storage, n=cv: s.delete(n))
-    applications.update(talent=None, cover_note="", cv="")
-
-
-ERASERS = [erase_profile_files, anonymise_applications]
+register_eraser(erase_profile_files)
 
 
 def check_can_delete(user) -> None:
-    from booths.models import Membership
-
     if user.is_staff:
         raise DeletionRefused(_("Organiser accounts are closed by another organiser in the admin."))
-    membership = Membership.objects.filter(user=user).select_related("company").first()
-    if membership is not None and membership.role == Membership.Role.ADMIN:
-        others = Membership.objects.filter(
-            company_id=membership.company_id, role=Membership.Role.ADMIN
-        ).exclude(pk=membership.pk)
-        if not others.exists():
-            raise DeletionRefused(
-                _(
-                    "You are the only admin of %(company)s. Make a colleague an admin before "
-                    "deleting your account."
-                )
-                % {"company": membership.company}
-            )
+    for check in DELETION_CHECKS:
+        check(user)
 
 
 @transaction.atomic

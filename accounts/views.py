@@ -10,11 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from booths.access import membership_for
-from booths.models import Bookmark
-from expo.models import Certificate
-
-from . import personal_data, services
+from . import extensions, personal_data, services
 from .access import can_download_cv
 from .forms import DeleteAccountForm, TalentProfileForm
 from .models import TalentProfile
@@ -23,25 +19,13 @@ from .models import TalentProfile
 @login_required
 def dashboard(request):
     profile = services.profile_for(request.user)
-    bookmarks = list(
-        Bookmark.objects.filter(user=request.user).select_related("booth__company__sector")
-    )
-    registrations = list(
-        request.user.registrations.filter(session__ends_at__gt=timezone.now())
-        .exclude(status="cancelled")
-        .select_related("session")
-        .order_by("session__starts_at")[:10]
-    )
     return render(
         request,
         "accounts/dashboard.html",
         {
             "profile": profile,
             "completeness": services.completeness(profile, profile.sectors.count()),
-            "bookmarks": bookmarks,
-            "registrations": registrations,
-            "membership": membership_for(request.user),
-            "certificates": list(Certificate.objects.for_user(request.user)),
+            **extensions.dashboard_context(request),
         },
     )
 

@@ -119,7 +119,7 @@ def bench_seed_demo(ctx):
 
 @benchmark
 def bench_key_figures(ctx):
-    from expo.services import compute_key_figures
+    from expo.organiser.figures import compute_key_figures
     from jobs.models import Job
 
     edition = ctx.edition()
@@ -130,7 +130,7 @@ def bench_key_figures(ctx):
 
 @benchmark
 def bench_busiest_sectors(ctx):
-    from expo.services import busiest_sectors
+    from expo.organiser.figures import busiest_sectors
 
     edition = ctx.edition()
     samples = timed(lambda: busiest_sectors(edition), ctx.runs)

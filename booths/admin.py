@@ -4,13 +4,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expo.imports.exports import ExpoExportMixin
-from expo.imports.resources import BoothResource, CompanyResource
-from expo.readonly_admin import ReadOnlyAdmin
+from accounts.admin import UserAdmin
+from expo.lib.exports import ExpoExportMixin
+from expo.lib.readonly_admin import ReadOnlyAdmin
 
 from . import services
 from .forms import AssignHallForm, RequestChangesForm
 from .models import Bookmark, Booth, BoothVisit, Brochure, Company, Invitation, Membership, Sector
+from .resources import BoothResource, CompanyResource
 
 
 @admin.register(Sector)
@@ -230,3 +231,13 @@ class BoothVisitAdmin(ReadOnlyAdmin):
     search_fields = ["booth__company__name"]
     list_select_related = ["booth__company"]
     date_hierarchy = "day"
+
+
+# --- On the user admin (accounts knows no booths) ------------------------------------------
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["company"]
+
+
+UserAdmin.inlines = [*UserAdmin.inlines, MembershipInline]

@@ -2,12 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from expo.choices import Programme
-from jobs.models import Job
 
+from . import extensions, presence
 from .models import Booth, Sector
 
 
@@ -73,18 +73,9 @@ class HallFilter(django_filters.FilterSet):
         return queryset.filter(text)
 
     def filter_hiring_abroad(self, queryset, name, value):
-        if not value:
-            return queryset
-        jobs = Job.objects.open().filter(
-            Q(open_to_overseas=True) | Q(open_to_gba=True),
-            company_id=OuterRef("company_id"),
-            edition_id=OuterRef("edition_id"),
-        )
-        return queryset.filter(Exists(jobs))
+        return extensions.filter_hall("hiring_abroad", queryset) if value else queryset
 
     def filter_staffed(self, queryset, name, value):
         if not value:
             return queryset
-        from chat.presence import all_staffed_booth_ids
-
-        return queryset.filter(pk__in=all_staffed_booth_ids())
+        return queryset.filter(pk__in=presence.all_staffed_booth_ids())

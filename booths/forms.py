@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_pdf
+from expo.lib.files import validate_pdf
 
 from .content import validate_image, validate_video_url
 from .models import Booth, Membership, Sector

@@ -1,7 +1,7 @@
 """Every change to booths, their media, visits, bookmarks and teams that matters happens here.
 
 Each service says its side effects. Emails go through Django's email API, whose backend
-(expo.mail.CeleryEmailBackend) queues them for Celery after the transaction commits.
+(expo.lib.mail.CeleryEmailBackend) queues them for Celery after the transaction commits.
 """
 
 import datetime as dt
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from expo import mail
+from expo.lib import mail
 
 from .content import BANNER_BOX, LOGO_BOX, process_image
 from .models import Bookmark, Booth, BoothVisit, Brochure, Invitation, Membership
@@ -29,7 +29,7 @@ class BoothError(Exception):
 # --- Email -----------------------------------------------------------------------------------
 def send_templated_email(template, recipients, context, request=None):
     """One email per recipient from the trio booths/email/<template>_*, in each user's language
-    (expo.mail.send_templated_email). Links use the request's address when there is one."""
+    (expo.lib.mail.send_templated_email). Links use the request's address when there is one."""
     if request is not None:
         context = {**context, "base_url": request.build_absolute_uri("/").rstrip("/")}
     mail.send_templated_email(f"booths/email/{template}", recipients, context)

@@ -4,8 +4,6 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,13 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import toggle_share
-from chat.presence import online_staff
 from expo.context_processors import current_edition
-from expo.models import Session
-from expo.spreadsheets import csv_response
-from jobs.models import Job
+from expo.lib.spreadsheets import csv_response
 
-from . import services
+from . import extensions, presence, services
 from .access import (
     booth_for_staff,
     get_company_object_or_404,
@@ -38,7 +33,6 @@ from .forms import BoothForm, BrochureForm, InviteForm
 from .models import Bookmark, Booth, Brochure, Invitation, Membership
 
 HALL_PAGE_SIZE = 24
-BOOTH_JOBS_SHOWN = 10
 VISITOR_COOKIE = "expo_visitor"
 
 
@@ -65,45 +59,28 @@ def _visible_booth_or_404(request, slug):
     return booth
 
 
-def _open_jobs_count():
-    jobs = (
-        Job.objects.open()
-        .filter(company_id=OuterRef("company_id"), edition_id=OuterRef("edition_id"))
-        .order_by()
-        .values("company_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(Subquery(jobs, output_field=IntegerField()), 0)
-
-
 def _decorate(booths, user):
-    """Recruiters online, talent waiting and the visitor's bookmarks for a page of booths: one
-    cache round trip and three queries whatever the page size."""
-    from chat.services import booth_summaries
-
-    summaries = booth_summaries(booths)
+    """Recruiters online, the visitor's bookmarks and what other apps add (talent waiting)
+    for a page of booths: one cache round trip and a fixed number of queries whatever the page
+    size."""
+    online = presence.online_staff(presence.staff_by_booth(booths))
+    extensions.decorate_hall(booths)
     bookmarked = set()
     if user.is_authenticated and booths:
         bookmarked = set(
             Bookmark.objects.filter(user=user, booth__in=booths).values_list("booth_id", flat=True)
         )
     for booth in booths:
-        booth.staff_online_count = summaries[booth.pk]["staff_online"]
-        booth.waiting_count = summaries[booth.pk]["waiting"]
+        booth.staff_online_count = len(online[booth.pk])
         booth.is_bookmarked = booth.pk in bookmarked
 
 
 # --- Talent: the hall and the booth ------------------------------------------------------------
 def hall(request):
     edition = current_edition(request)
-    booths_qs = (
-        Booth.objects.filter(edition=edition)
-        .approved()
-        .select_related("company__sector")
-        .annotate(open_jobs=_open_jobs_count())
-        .order_by("-is_featured", "company__name", "pk")
-    )
+    booths_qs = extensions.annotate_hall(
+        Booth.objects.filter(edition=edition).approved().select_related("company__sector")
+    ).order_by("-is_featured", "company__name", "pk")
     hall_filter = HallFilter(request.GET or None, queryset=booths_qs)
     page = Paginator(hall_filter.qs, HALL_PAGE_SIZE).get_page(request.GET.get("page"))
     booths = list(page.object_list)
@@ -139,24 +116,16 @@ def _record_visit(request, response, booth):
 
 def detail(request, slug):
     booth = _visible_booth_or_404(request, slug)
-    jobs = Job.objects.open().filter(company_id=booth.company_id, edition_id=booth.edition_id)
     memberships = list(
         Membership.objects.filter(company_id=booth.company_id).select_related("user")
     )
-    online = set(online_staff({booth.pk: [m.user_id for m in memberships]})[booth.pk])
+    online = set(presence.online_staff({booth.pk: [m.user_id for m in memberships]})[booth.pk])
     user = request.user
     context = {
         "booth": booth,
         "company": booth.company,
         "description_html": render_markdown(booth.display_description),
         "video_embed_url": video_embed_url(booth.video_url),
-        "jobs": list(jobs.select_related("sector")[:BOOTH_JOBS_SHOWN]),
-        "job_count": jobs.count(),
-        "sessions": list(
-            Session.objects.filter(
-                host_booth=booth, ends_at__gt=timezone.now(), is_cancelled=False
-            ).order_by("starts_at")[:6]
-        ),
         "brochures": list(booth.brochures.all()),
         "staff_online": [m.user for m in memberships if m.user_id in online],
         "is_own_booth": is_company_staff(user, booth.company_id),
@@ -164,6 +133,7 @@ def detail(request, slug):
         and Bookmark.objects.filter(user=user, booth=booth).exists(),
         "is_shared": user.is_authenticated
         and user.profile_shares.filter(company_id=booth.company_id).exists(),
+        **extensions.booth_page_context(request, booth),
     }
     response = render(request, "booths/detail.html", context)
     _record_visit(request, response, booth)

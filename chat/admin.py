@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from expo.readonly_admin import ReadOnlyAdmin
+from accounts.admin import UserAdmin
+from expo.lib.readonly_admin import ReadOnlyAdmin
 
 from .models import Ban, Conversation, Event, Message, Mute, QueueEntry, Report, Room, TalentNote
 
@@ -79,3 +82,38 @@ class TalentNoteAdmin(ReadOnlyAdmin):
     search_fields = ["talent__email", "company__name", "notes"]
     list_select_related = ["talent", "company", "updated_by"]
     date_hierarchy = "updated_at"
+
+
+# --- On the user admin (accounts knows no chat) --------------------------------------------
+def has_ban_permission(modeladmin, request):
+    """A ban is a chat.Ban row: the content moderators' right, not a change to the user."""
+    return request.user.has_perm("chat.add_ban")
+
+
+@admin.action(description=_("Ban the selected users from all chats"), permissions=["ban"])
+def ban_from_chats(modeladmin, request, queryset):
+    """Their open chat sockets close at once (chat.signals); organiser staff are skipped."""
+    banned = 0
+    for user in queryset.filter(is_staff=False):
+        _ban, created = Ban.objects.get_or_create(
+            user=user,
+            defaults={
+                "banned_by": request.user,
+                "reason": "Banned by the organiser from the user list.",
+            },
+        )
+        banned += created
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d user banned from all chats.",
+            "%(count)d users banned from all chats.",
+            banned,
+        )
+        % {"count": banned},
+        messages.SUCCESS,
+    )
+
+
+UserAdmin.has_ban_permission = has_ban_permission
+UserAdmin.actions = [*UserAdmin.actions, ban_from_chats]

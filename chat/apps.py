@@ -7,17 +7,16 @@ class ChatConfig(AppConfig):
     verbose_name = _("Live chat")
 
     def ready(self):
-        from expo.health import register_check
+        from accounts import personal_data
+        from expo.lib import realtime
+        from expo.lib.health import register_check
 
-        from . import fanout, signals  # noqa: F401
-
-        register_check("fanout_hub", fanout.health_check)
-
-        try:
-            from accounts import personal_data
-        except ImportError:  # the export is not there yet
-            return
+        from . import fanout, hall, signals  # noqa: F401  (signals connects its receivers)
         from .personal_data import collect_chat
 
-        if not any(name == "chat" for name, _fn in personal_data.EXPORT_COLLECTORS):
-            personal_data.EXPORT_COLLECTORS.append(("chat", collect_chat))
+        # Every layer publishes through expo.lib.realtime; the fan-out hub carries it.
+        realtime.install_transport(fanout.publish_after_commit, fanout.publish_control)
+        register_check("fanout_hub", fanout.health_check)
+
+        personal_data.register_collector("chat", collect_chat)
+        hall.register()

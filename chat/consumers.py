@@ -29,7 +29,9 @@ from django import db
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import fanout, limits, presence, services
+from booths import presence
+
+from . import fanout, limits, services
 from .services import ChatError, user_group
 
 __all__ = ["user_group"]

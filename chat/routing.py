@@ -2,7 +2,6 @@ from django.urls import path
 
 from . import consumers
 from .liveroom.consumers import LiveRoomConsumer
-from .operations import OperationsConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", consumers.NotificationConsumer.as_asgi()),
@@ -10,5 +9,4 @@ websocket_urlpatterns = [
     path("ws/console/<int:booth_id>/", consumers.ConsoleConsumer.as_asgi()),
     path("ws/chat/<int:conversation_id>/", consumers.ConversationConsumer.as_asgi()),
     path("ws/sessions/<int:pk>/", LiveRoomConsumer.as_asgi()),
-    path("ws/operations/", OperationsConsumer.as_asgi()),
 ]

@@ -9,12 +9,10 @@ booth's staff), "conv.<conversation>", "booth.<booth>" (public summary: queue le
 online, visitors; state, not numbered), "user.<user>" (notifications and control events).
 """
 
-import json
 import math
 import uuid
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -22,10 +20,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from booths import presence
 from booths.models import Booth, Membership
-from expo import mail as expo_mail
+from expo.lib import mail as expo_mail
+from expo.lib.realtime import (
+    control_on_commit,
+    notify_user_on_commit,
+    publish_fresh_on_commit,
+    publish_on_commit,
+    user_group,
+)
 
-from . import fanout, presence
 from .models import Ban, Conversation, Event, Message, Mute, QueueEntry, Report, Room, TalentNote
 
 MAX_MESSAGE_CHARS = 2000
@@ -45,10 +50,6 @@ class ChatError(Exception):
         self.message = message
 
 
-def user_group(user_id):
-    return f"user.{user_id}"
-
-
 def lobby_room(booth_id):
     return f"lobby.{booth_id}"
 
@@ -65,38 +66,13 @@ def conversation_room(conversation_id):
     return f"conv.{conversation_id}"
 
 
-# --- Broadcasting ------------------------------------------------------------------------------
-def _dumps(payload):
-    return json.dumps(payload, separators=(",", ":"))
-
-
-def publish_on_commit(room: str, payload: dict, event_id=None) -> None:
-    text = _dumps(payload)  # an unserialisable payload fails here, where it is made
-    transaction.on_commit(lambda: fanout.publish_after_commit(room, text, event_id))
-
-
-def control_on_commit(room: str, control: dict) -> None:
-    _dumps(control)
-    transaction.on_commit(lambda: async_to_sync(fanout.publish_control)(room, control))
-
-
+# --- Broadcasting: through expo.lib.realtime, the one door for realtime events -----------
 def _language_of(user_id) -> str:
     """The language a user reads notifications and emails in (the profile's, User.language)."""
     from accounts.models import User
 
     language = User.objects.filter(pk=user_id).values_list("language", flat=True).first()
     return language or settings.LANGUAGE_CODE
-
-
-def notify_user_on_commit(user_id: int, payload: dict) -> None:
-    """Push a notification (title, body, optional url) to every open tab of one user."""
-    publish_on_commit(user_group(user_id), {"type": "notification", **payload})
-
-
-def revoke_user_on_commit(user_id: int) -> None:
-    """Close every socket of this user within moments; they reconnect and are authorised
-    afresh (logout, disabled account, ban, removal from a company)."""
-    control_on_commit(user_group(user_id), {"kind": "revoke"})
 
 
 # --- Rooms and events --------------------------------------------------------------------------
@@ -324,9 +300,7 @@ def estimated_wait_minutes(position: int, minutes_per_person: float) -> int:
 
 
 def publish_booth_summary_on_commit(booth) -> None:
-    transaction.on_commit(
-        lambda: fanout.publish_after_commit(booth_room(booth.pk), _dumps(booth_summary(booth)))
-    )
+    publish_fresh_on_commit(booth_room(booth.pk), lambda: booth_summary(booth))
 
 
 def queue_snapshot(booth) -> dict:
@@ -373,11 +347,7 @@ def _queue_changed(booth) -> None:
     room.save(update_fields=["last_seq"])
     Event.objects.create(room=room, seq=room.last_seq, kind=Event.Kind.QUEUE)
     seq = room.last_seq
-    transaction.on_commit(
-        lambda: fanout.publish_after_commit(
-            staff_room(booth.pk), _dumps({**queue_snapshot(booth), "id": seq}), seq
-        )
-    )
+    publish_fresh_on_commit(staff_room(booth.pk), lambda: {**queue_snapshot(booth), "id": seq}, seq)
     publish_booth_summary_on_commit(booth)
 
 
@@ -546,7 +516,7 @@ def _email_left_message(booth, talent, body, conversation):
         "body": body,
         "path": reverse("chat:conversation", args=[conversation.pk]),
     }
-    # Each member of staff reads it in their own language (not the talent's); expo.mail queues
+    # Each member of staff reads it in their own language (not the talent's); expo.lib.mail queues
     # the delivery task after commit.
     expo_mail.send_templated_email("chat/email/left_message", staff, context)
 

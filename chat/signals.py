@@ -6,9 +6,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from booths.models import Membership
+from expo.lib.realtime import revoke_user_on_commit
 
 from .models import Ban
-from .services import revoke_user_on_commit
 
 
 @receiver(user_logged_out)

@@ -1,23 +1,8 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ExpoConfig(AppConfig):
     default = True
     name = "expo"
-    verbose_name = _("Expo and schedule")
-
-    def ready(self):
-        from .roles import sync_staff_roles
-
-        # After every app's migrations, so that permissions of models added later are included.
-        post_migrate.connect(sync_staff_roles, dispatch_uid="expo.sync_staff_roles")
-
-
-class ExpoAdminConfig(admin_apps.AdminConfig):
-    """Django admin with the organiser's dashboard (see expo/admin_site.py)."""
-
-    default = False
-    default_site = "expo.admin_site.ExpoAdminSite"
+    verbose_name = _("Expo editions")

@@ -1,7 +1,8 @@
 """HTTP and websockets in one ASGI application.
 
 Websockets pass the Origin check against ALLOWED_HOSTS, then the session/auth middleware, then
-chat's URL router. Serve with uvicorn in production (see docker-compose.yml and PERF.md).
+the URL routers of chat and the organiser. Serve with uvicorn in production (see
+docker-compose.yml and docs/performance.md).
 """
 
 import os
@@ -15,7 +16,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from chat import routing as chat_routing  # noqa: E402
+from expo.organiser import routing as organiser_routing  # noqa: E402
+
+websocket_urlpatterns = chat_routing.websocket_urlpatterns + organiser_routing.websocket_urlpatterns
 
 application = ProtocolTypeRouter(
     {

@@ -1575,7 +1575,7 @@ class _Writer:
     def _shift(self, delta):
         """Move every dated row of the edition by the days the opening moved."""
         from booths.models import Booth
-        from expo.models import Registration, Session
+        from expo.schedule.models import Registration, Session
         from jobs.models import Application, Job
 
         e = self.edition
@@ -1816,7 +1816,7 @@ class _Writer:
 
     def _sessions(self):
         from booths.models import Booth
-        from expo.models import Session
+        from expo.schedule.models import Session
 
         clock = self.clock
         self.booths = dict(
@@ -1886,7 +1886,7 @@ class _Writer:
                 )
 
     def _registrations(self):
-        from expo.models import Registration
+        from expo.schedule.models import Registration
 
         plan = self.plan
         existing = set(
@@ -1960,7 +1960,8 @@ def analyze():
 
     from accounts.models import TalentProfile, User
     from booths.models import Booth, Company, Membership, Sector
-    from expo.models import ExpoEdition, Registration, Session, Track
+    from expo.models import ExpoEdition, Track
+    from expo.schedule.models import Registration, Session
     from jobs.models import Application, Job
 
     models = [

@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
-    "expo.apps.ExpoAdminConfig",  # django.contrib.admin with the organiser's dashboard
+    "expo.organiser.apps.OrganiserAdminConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -51,11 +51,14 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    # The product, bottom layer first (README, "Architecture"; import-linter enforces it).
     "expo",
     "accounts",
     "booths",
     "jobs",
+    "expo.schedule",
     "chat",
+    "expo.organiser",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "expo.context_processors.expo",
+                "expo.organiser.context_processors.announcements",
             ],
         },
     },
@@ -179,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email -------------------------------------------------------------------------------
-# Every message goes through expo.mail.CeleryEmailBackend, which queues a Celery task after
+# Every message goes through expo.lib.mail.CeleryEmailBackend, which queues a Celery task after
 # the transaction commits; the task delivers with EMAIL_DELIVERY_BACKEND.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
@@ -190,7 +194,7 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-EMAIL_BACKEND = "expo.mail.CeleryEmailBackend"
+EMAIL_BACKEND = "expo.lib.mail.CeleryEmailBackend"
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="I&T Career Expo <expo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

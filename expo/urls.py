@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
-from .announcements.views import unsubscribe_view
+from .organiser.announcements.views import unsubscribe_view
 
 urlpatterns = [
     path("", views.home, name="home"),

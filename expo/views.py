@@ -6,11 +6,12 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import etag, require_GET
 from django.views.i18n import set_language as django_set_language
 
-from . import health
 from .branding import brand_variables
 from .context_processors import current_edition
-from .models import ExpoEdition, Session
-from .services import busiest_sectors, key_figures
+from .lib import health
+from .models import ExpoEdition
+from .organiser.figures import busiest_sectors, key_figures
+from .schedule.models import Session
 
 
 def home(request):

@@ -3,12 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expo.imports.exports import ExpoExportMixin
-from expo.imports.resources import JobResource
-from expo.readonly_admin import ReadOnlyAdmin
-from expo.spreadsheets import csv_response
+from expo.lib.exports import ExpoExportMixin
+from expo.lib.readonly_admin import ReadOnlyAdmin
+from expo.lib.spreadsheets import csv_response
 
 from .models import Application, ApplicationNote, ApplicationStatusChange, Job, SavedJob
+from .resources import JobResource
 
 
 def export_csv(columns, filename):

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class JobsConfig(AppConfig):
     name = "jobs"
     verbose_name = _("Jobs and applications")
+
+    def ready(self):
+        from . import hall, personal_data, talent
+
+        hall.register()
+        personal_data.register()
+        talent.register()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.validators import validate_pdf
+from expo.lib.files import validate_pdf
 
 from .models import PIPELINE_STATUSES, Application, ApplicationNote, Job
 from .search import MAX_QUERY_CHARS, sort_choices

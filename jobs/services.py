@@ -3,7 +3,7 @@
 One service owns each change: applying (`check_can_apply` / `do_apply`), an application's
 status (`change_status`, `bulk_change_status`, `withdraw`), notes, saved jobs and a job's
 life (`save_job`, `publish_job`, `close_job`, `reopen_job`). Emails are rendered and queued only
-after the transaction commits (and expo.mail then delivers them from a Celery task).
+after the transaction commits (and expo.lib.mail then delivers them from a Celery task).
 """
 
 import uuid
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booths.models import Membership
-from expo import mail
+from expo.lib import mail
 
 from .models import (
     FINAL_STATUSES,
@@ -94,7 +94,7 @@ def do_apply(job, talent, *, cover_note="", cv_upload=None, site_url=""):
         "pipeline_path": reverse("jobs:application", args=[application.pk]),
         "site_url": site_url,
     }
-    # Each in their own language; expo.mail queues the delivery after commit.
+    # Each in their own language; expo.lib.mail queues the delivery after commit.
     mail.send_templated_email("jobs/email/application_received", [talent], context)
     staff = Membership.objects.filter(company_id=job.company_id).select_related("user")
     mail.send_templated_email("jobs/email/application_new", [m.user for m in staff], context)

@@ -19,7 +19,7 @@ from accounts.models import TalentProfile
 from booths.access import staff_company
 from booths.models import Sector
 from expo.context_processors import current_edition
-from expo.spreadsheets import csv_response
+from expo.lib.spreadsheets import csv_response
 
 from . import services
 from .access import (

@@ -73,7 +73,7 @@ def clock():
 def _email_through_celery(settings):
     """pytest-django swaps EMAIL_BACKEND for locmem; put our Celery backend back so tests see
     mail go through the task, which delivers into mail.outbox (locmem) after commit."""
-    settings.EMAIL_BACKEND = "expo.mail.CeleryEmailBackend"
+    settings.EMAIL_BACKEND = "expo.lib.mail.CeleryEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -9,7 +9,8 @@ from django.utils.text import slugify
 
 from accounts.models import ProfileShare, TalentProfile, User
 from booths.models import Bookmark, Booth, Company, Invitation, Membership, Sector
-from expo.models import ExpoEdition, Registration, Session, Track
+from expo.models import ExpoEdition, Track
+from expo.schedule.models import Registration, Session
 from jobs.models import Application, Job
 
 PASSWORD = "pw-Str0ng-enough!"
@@ -168,7 +169,7 @@ class ProfileShareFactory(factory.django.DjangoModelFactory):
 
 
 # --- The schedule (issue 6) ------------------------------------------------------------------
-from expo.models import (  # noqa: E402
+from expo.schedule.models import (  # noqa: E402
     Attendance,
     CalendarFeed,
     Certificate,

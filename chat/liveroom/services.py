@@ -14,9 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chat import fanout, limits
-from chat.services import ChatError, publish_on_commit
-from expo.models import (
+from chat import limits
+from chat.services import ChatError
+from expo.lib.realtime import publish_fresh_on_commit, publish_on_commit
+from expo.schedule.models import (
     Attendance,
     Question,
     QuestionVote,
@@ -212,11 +213,9 @@ def leave(attendance_id: int, now=None) -> None:
 
 
 def _publish_count_on_commit(session_id):
-    def publish():
-        payload = json.dumps({"type": "count", "count": attendee_count(session_id)})
-        fanout.publish_after_commit(room_key(session_id), payload, None)
-
-    transaction.on_commit(publish)
+    publish_fresh_on_commit(
+        room_key(session_id), lambda: {"type": "count", "count": attendee_count(session_id)}
+    )
 
 
 # --- Host controls -----------------------------------------------------------------------

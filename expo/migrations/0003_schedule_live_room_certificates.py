@@ -2,9 +2,20 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import expo.models
+import secrets
+
 from django.conf import settings
 from django.db import migrations, models
+
+
+# The sessions' models moved to expo/schedule/ (migration 0006); these copies keep this
+# migration independent of where they live now.
+def calendar_token():
+    return secrets.token_urlsafe(24)
+
+
+def slide_upload_to(instance, filename):
+    return f"slides/{instance.session_id}/{secrets.token_hex(8)}.png"
 
 
 class Migration(migrations.Migration):
@@ -29,7 +40,7 @@ class Migration(migrations.Migration):
             name='CalendarFeed',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=expo.models.calendar_token, max_length=64, unique=True, verbose_name='token')),
+                ('token', models.CharField(default=calendar_token, max_length=64, unique=True, verbose_name='token')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
@@ -136,7 +147,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('image', models.ImageField(upload_to=expo.models.slide_upload_to, verbose_name='image')),
+                ('image', models.ImageField(upload_to=slide_upload_to, verbose_name='image')),
                 ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slides', to='expo.session', verbose_name='session')),
             ],
             options={

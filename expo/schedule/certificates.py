@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from expo.models import Attendance, Certificate, Registration, Session, Stage, certificate_code
+from expo.schedule.models import (
+    Attendance,
+    Certificate,
+    Registration,
+    Session,
+    Stage,
+    certificate_code,
+)
 
 from .services import absolute
 

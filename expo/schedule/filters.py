@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booths.models import Booth
-from expo.models import Registration, Session, Track
+from expo.models import Track
+from expo.schedule.models import Registration, Session
 
 
 class ScheduleFilter(django_filters.FilterSet):

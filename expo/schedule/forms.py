@@ -31,8 +31,8 @@ class SlidesForm(forms.Form):
     )
 
     def clean_files(self):
-        from accounts.validators import validate_pdf
         from booths.content import validate_image
+        from expo.lib.files import validate_pdf
 
         files = self.cleaned_data["files"]
         if not files:

@@ -1,6 +1,6 @@
 """The schedule's state changes: registration and the waitlist, calendar feeds, reminders and
 "starting now" pushes. Each function says its side effects; emails and pushes leave only after
-the transaction commits (expo.mail queues email on commit, notify_user_on_commit pushes on
+the transaction commits (expo.lib.mail queues email on commit, notify_user_on_commit pushes on
 commit)."""
 
 from dataclasses import dataclass
@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from expo import mail
-from expo.models import CalendarFeed, Notice, Registration, Session
+from expo.lib import mail
+from expo.lib.realtime import notify_user_on_commit
+from expo.schedule.models import CalendarFeed, Notice, Registration, Session
 
 
 class ScheduleError(Exception):
@@ -287,8 +288,6 @@ def announce_sessions_starting(now=None) -> int:
     """Push "starting now" to registered people of sessions that started in the last few
     minutes (once each). Only open tabs receive it (the notification socket); nobody is
     emailed. Returns the number of pushes."""
-    from chat.services import notify_user_on_commit
-
     now = now or timezone.now()
     window = Registration.objects.filter(
         session__starts_at__lte=now,

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from expo.models import Slide
+from expo.schedule.models import Slide
 
 SLIDE_BOX = (1920, 1080)
 MAX_SLIDES = 150
@@ -67,7 +67,7 @@ def images_from_uploads(files) -> list[ContentFile]:
 
 def replace_slides(session, images) -> list[Slide]:
     """The session's slides become these images; the live room starts again at slide one."""
-    from expo.models import Stage
+    from expo.schedule.models import Stage
 
     with transaction.atomic():
         for slide in session.slides.all():

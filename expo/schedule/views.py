@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from booths.content import render_markdown, video_embed_url
 from expo.context_processors import current_edition
-from expo.models import CalendarFeed, Certificate, Registration, Session, Stage
-from expo.spreadsheets import csv_response
+from expo.lib.spreadsheets import csv_response
+from expo.schedule.models import CalendarFeed, Certificate, Registration, Session, Stage
 
 from . import certificates, services, slides
 from .calendar import calendar_for

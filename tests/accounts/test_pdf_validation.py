@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.validators import validate_pdf
+from expo.lib.files import validate_pdf
 from tests.fixtures.pdfs import pdf_bytes
 
 

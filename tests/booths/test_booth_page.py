@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ProfileShare
 from booths.models import Bookmark, Booth, BoothVisit, Brochure
-from chat.presence import staff_heartbeat
+from booths.presence import staff_heartbeat
 from tests.factories import BoothFactory, JobFactory, MembershipFactory, SessionFactory
 from tests.fixtures.pdfs import pdf_bytes
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from booths.models import Booth
-from chat.presence import staff_heartbeat
+from booths.presence import staff_heartbeat
 from tests.factories import (
     BookmarkFactory,
     BoothFactory,

@@ -4,7 +4,8 @@ that chat.js refreshes every few seconds."""
 import pytest
 from django.urls import reverse
 
-from chat import presence, services
+from booths import presence
+from chat import services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.test import Client
 
 from chat.consumers import CLOSE_ABUSIVE, CLOSE_UNAUTHENTICATED, MAX_BAD_FRAMES
-from chat.services import notify_user_on_commit
 from expo.asgi import application
+from expo.lib.realtime import notify_user_on_commit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

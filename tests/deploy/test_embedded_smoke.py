@@ -113,7 +113,8 @@ def test_embedded_home_page_shows_the_expo_at_real_scale(embedded_server):
             "shell",
             "--no-imports",
             "-c",
-            "from expo.models import ExpoEdition; from expo.services import compute_key_figures; "
+            "from expo.models import ExpoEdition; "
+            "from expo.organiser.figures import compute_key_figures; "
             "f = compute_key_figures(ExpoEdition.objects.current()); "
             "print(f['companies'], f['jobs'])",
         ],

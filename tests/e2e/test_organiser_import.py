@@ -35,7 +35,7 @@ def test_organiser_imports_jobs_and_finds_them_in_search(
     upload.write_text(CSV)
     sign_in(page, live_server, organiser)
 
-    page.goto(live_server.url + "/admin/expo/importjob/add/")
+    page.goto(live_server.url + "/admin/organiser/importjob/add/")
     page.get_by_label("What to import").select_option("jobs")
     page.get_by_label("File").set_input_files(str(upload))
     page.get_by_role("button", name="Save", exact=True).click()

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from chat.models import Ban
-from expo.models import Registration
+from expo.schedule.models import Registration
 from jobs.models import Job
 from tests.factories import JobFactory, RegistrationFactory, SessionFactory
 
@@ -39,7 +39,7 @@ def test_cancelling_a_session_emails_everyone_registered_or_waitlisted_once(
     waitlisted = RegistrationFactory(session=session, status=Registration.Status.WAITLISTED).user
     RegistrationFactory(session=session, status=Registration.Status.CANCELLED)
     client.force_login(organiser)
-    url = reverse("admin:expo_session_changelist")
+    url = reverse("admin:schedule_session_changelist")
 
     with django_capture_on_commit_callbacks(execute=True):
         run_action(client, url, "cancel_and_notify", [session.pk])

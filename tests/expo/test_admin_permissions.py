@@ -37,24 +37,26 @@ EXPORTS = {
     "jobs.application": {"export_applications_csv"},
 }
 CHAT_MODELS_MODERATORS_DELETE = ["ban", "report", "message", "conversation", "mute", "queueentry"]
-EXPO_MODELS = [
-    "expoedition",
-    "track",
-    "session",
-    "registration",
-    "announcement",
-    "announcementdelivery",
-    "announcementoptout",
-    "importjob",
-    "stage",
-    "question",
-    "attendance",
-    "certificate",
-    "notice",
-    "calendarfeed",
-    "slide",
-    "stageevent",
-    "questionvote",
+EXPO_MODELS = ["expo.expoedition", "expo.track"]
+ORGANISER_MODELS = [
+    f"organiser.{model}"
+    for model in ("announcement", "announcementdelivery", "announcementoptout", "importjob")
+]
+SCHEDULE_MODELS = [
+    f"schedule.{model}"
+    for model in (
+        "session",
+        "registration",
+        "stage",
+        "question",
+        "attendance",
+        "certificate",
+        "notice",
+        "calendarfeed",
+        "slide",
+        "stageevent",
+        "questionvote",
+    )
 ]
 
 
@@ -80,8 +82,14 @@ ACTIONS = {
     ),
     EVENTS: _merge(
         EXPORTS,
-        {"expo.session": {"cancel_and_notify"}, "expo.announcement": {"send_announcements"}},
-        {f"expo.{model}": {"delete_selected"} for model in EXPO_MODELS},
+        {
+            "schedule.session": {"cancel_and_notify"},
+            "organiser.announcement": {"send_announcements"},
+        },
+        {
+            model: {"delete_selected"}
+            for model in (*EXPO_MODELS, *SCHEDULE_MODELS, *ORGANISER_MODELS)
+        },
     ),
     PLAIN: {},
 }
@@ -91,10 +99,10 @@ ACTIONS = {
 CUSTOM_URLS = {
     "dashboard": ("get", LOOKERS),
     "operations": ("get", LOOKERS),
-    "expo_announcement_progress": ("get", LOOKERS),
-    "expo_announcement_preview": ("get", LOOKERS),
-    "expo_importjob_progress": ("get", LOOKERS),
-    "expo_importjob_confirm": ("post", set()),
+    "organiser_announcement_progress": ("get", LOOKERS),
+    "organiser_announcement_preview": ("get", LOOKERS),
+    "organiser_importjob_progress": ("get", LOOKERS),
+    "organiser_importjob_confirm": ("post", set()),
     "auth_user_password_change": ("get", set()),  # setting someone's password
     "booths_company_export": ("get", LOOKERS),
     "booths_booth_export": ("get", LOOKERS),
@@ -226,18 +234,17 @@ def test_each_role_runs_exactly_its_actions(client, organiser, role_users, editi
 
 @pytest.fixture
 def custom_url_args(edition, organiser):
-    from expo.announcements.models import Announcement
-    from expo.imports.models import ImportJob
+    from expo.organiser.models import Announcement, ImportJob
 
     announcement = Announcement.objects.create(
         edition=edition, subject="S", body="B", segment=Announcement.Segment.ALL_TALENT
     )
     job = ImportJob.objects.create(kind="jobs", file="imports/x.csv", created_by=organiser)
     return {
-        "expo_announcement_progress": [announcement.pk],
-        "expo_announcement_preview": [announcement.pk],
-        "expo_importjob_progress": [job.pk],
-        "expo_importjob_confirm": [job.pk],
+        "organiser_announcement_progress": [announcement.pk],
+        "organiser_announcement_preview": [announcement.pk],
+        "organiser_importjob_progress": [job.pk],
+        "organiser_importjob_confirm": [job.pk],
         "auth_user_password_change": [organiser.pk],
     }
 

@@ -10,9 +10,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from expo.announcements import services
-from expo.announcements.models import Announcement, AnnouncementDelivery, AnnouncementOptOut
-from expo.models import Registration
+from expo.organiser.announcements import delivery, services
+from expo.organiser.announcements.models import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementOptOut,
+)
+from expo.schedule.models import Registration
 from tests.factories import (
     RegistrationFactory,
     SessionFactory,
@@ -147,7 +151,7 @@ def test_two_workers_sending_at_once_never_email_anyone_twice(edition):
 
     def worker():
         try:
-            while services.send_next_batch(announcement.pk, batch_size=4):
+            while delivery.send_next_batch(announcement.pk, batch_size=4):
                 pass
         finally:
             connection.close()
@@ -170,7 +174,7 @@ def test_the_organiser_sends_from_admin_and_a_second_click_sends_nothing(
 ):
     announcement = announcement_for(edition)
     client.force_login(organiser)
-    changelist = reverse("admin:expo_announcement_changelist")
+    changelist = reverse("admin:organiser_announcement_changelist")
     data = {"action": "send_announcements", "_selected_action": [announcement.pk]}
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -179,7 +183,7 @@ def test_the_organiser_sends_from_admin_and_a_second_click_sends_nothing(
 
     assert "already sent or sending" in second.content.decode()
     assert [m.to for m in mail.outbox] == [[talent.email]]
-    progress = client.get(reverse("admin:expo_announcement_progress", args=[announcement.pk]))
+    progress = client.get(reverse("admin:organiser_announcement_progress", args=[announcement.pk]))
     assert "1 of 1 recipients (100%)" in progress.content.decode()
-    preview = client.get(reverse("admin:expo_announcement_preview", args=[announcement.pk]))
+    preview = client.get(reverse("admin:organiser_announcement_preview", args=[announcement.pk]))
     assert "It now starts at 3 pm." in preview.content.decode()

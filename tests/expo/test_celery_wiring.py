@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from expo.celery import app
-from expo.tasks import refresh_key_figures
+from expo.organiser.tasks import refresh_key_figures
 from tests.factories import BoothFactory, JobFactory
 
 

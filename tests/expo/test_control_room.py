@@ -59,7 +59,7 @@ def test_an_analyst_has_view_permissions_only(analyst):
 def test_the_events_team_may_change_sessions_but_not_jobs():
     events = staff_with_role("Events team", "events@example.org")
 
-    assert events.has_perm("expo.change_session")
+    assert events.has_perm("schedule.change_session")
     assert events.has_perm("jobs.view_job")
     assert not events.has_perm("jobs.change_job")
 
@@ -91,8 +91,8 @@ def test_admin_changes_are_in_the_audit_log(client, organiser, booth_a):
 
 
 def test_staff_without_rights_on_imports_and_announcements_get_403(client, edition):
-    from expo.announcements.models import Announcement
-    from expo.imports.models import ImportJob
+    from expo.organiser.announcements.models import Announcement
+    from expo.organiser.imports.models import ImportJob
 
     events = UserFactory(email="staff@example.org", is_staff=True)  # staff, but no rights
     announcement = Announcement.objects.create(
@@ -102,11 +102,15 @@ def test_staff_without_rights_on_imports_and_announcements_get_403(client, editi
     client.force_login(events)
 
     urls = [
-        reverse("admin:expo_announcement_preview", args=[announcement.pk]),
-        reverse("admin:expo_announcement_progress", args=[announcement.pk]),
-        reverse("admin:expo_importjob_progress", args=[job.pk]),
+        reverse("admin:organiser_announcement_preview", args=[announcement.pk]),
+        reverse("admin:organiser_announcement_progress", args=[announcement.pk]),
+        reverse("admin:organiser_importjob_progress", args=[job.pk]),
     ]
     assert [client.get(url).status_code for url in urls] == [403, 403, 403]
-    assert client.post(reverse("admin:expo_importjob_confirm", args=[job.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk])).status_code == 403
+    )
     client.force_login(staff_with_role("Read-only analyst", "analyst2@example.org"))
-    assert client.post(reverse("admin:expo_importjob_confirm", args=[job.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk])).status_code == 403
+    )

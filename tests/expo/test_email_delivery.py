@@ -6,8 +6,7 @@ from aiosmtpd.handlers import Message
 from celery.exceptions import Retry
 from django.core.mail import EmailMessage, send_mail
 
-from expo.mail import message_from_dict, message_to_dict
-from expo.tasks import deliver_email
+from expo.lib.mail import deliver_email, message_from_dict, message_to_dict
 from tests.harness import free_port
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from booths.models import Booth
-from expo.models import ExpoEdition, Session
+from expo.models import ExpoEdition
+from expo.schedule.models import Session
 from jobs.models import Job
 from tests.factories import (
     BoothFactory,

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from expo.imports.models import ImportJob
+from expo.organiser.imports.models import ImportJob
 from jobs.models import Job
 from tests.factories import CompanyFactory, SectorFactory
 
@@ -43,7 +43,7 @@ def jobs_csv(good=5, bad=True):
 
 def upload(client, content, name="jobs.csv", mode=ImportJob.Mode.SKIP_BAD_ROWS, kind="jobs"):
     return client.post(
-        reverse("admin:expo_importjob_add"),
+        reverse("admin:organiser_importjob_add"),
         {
             "kind": kind,
             "mode": mode,
@@ -70,7 +70,7 @@ def test_an_import_with_three_bad_rows_reports_them_and_imports_the_rest(
     assert not Job.objects.exists()  # the check saved nothing
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:expo_importjob_confirm", args=[job.pk]))
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk]))
 
     job.refresh_from_db()
     assert (job.status, job.imported_rows) == ("done", 5)
@@ -88,7 +88,7 @@ def test_all_or_nothing_imports_nothing_when_a_row_is_bad(
     job = ImportJob.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:expo_importjob_confirm", args=[job.pk]))
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk]))
 
     job.refresh_from_db()
     assert job.status == "refused"
@@ -104,8 +104,8 @@ def test_confirming_twice_imports_once(
     job = ImportJob.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:expo_importjob_confirm", args=[job.pk]))
-        client.post(reverse("admin:expo_importjob_confirm", args=[job.pk]))
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk]))
+        client.post(reverse("admin:organiser_importjob_confirm", args=[job.pk]))
 
     assert Job.objects.count() == 3
 
@@ -126,7 +126,7 @@ def test_an_excel_file_of_companies_imports(
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, data.getvalue(), name="companies.xlsx", kind="companies")
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:expo_importjob_confirm", args=[ImportJob.objects.get().pk]))
+        client.post(reverse("admin:organiser_importjob_confirm", args=[ImportJob.objects.get().pk]))
 
     from booths.models import Company
 
@@ -154,7 +154,7 @@ def test_the_progress_fragment_shows_bad_rows(
         upload(client, jobs_csv())
     job = ImportJob.objects.get()
 
-    html = client.get(reverse("admin:expo_importjob_progress", args=[job.pk])).content.decode()
+    html = client.get(reverse("admin:organiser_importjob_progress", args=[job.pk])).content.decode()
 
     assert "8 of 8 rows (100%)" in html
     assert "5 valid rows, 3 bad rows." in html

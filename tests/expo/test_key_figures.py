@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from booths.models import Booth
-from expo.services import compute_key_figures, key_figures
+from expo.organiser.figures import compute_key_figures, key_figures
 from jobs.models import Job
 from tests.factories import BoothFactory, CompanyFactory, EditionFactory, JobFactory
 

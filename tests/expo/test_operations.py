@@ -9,11 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chat import presence
+from booths import presence
 from chat.consumers import CLOSE_FORBIDDEN
 from chat.models import Conversation, QueueEntry, Room
 from expo.asgi import application
-from expo.operations import operations_snapshot
+from expo.organiser.operations import operations_snapshot
 from tests.factories import MembershipFactory, UserFactory
 
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from accounts.models import TalentProfile, User
 from booths.models import Booth, Company, Membership, Sector
 from expo import demo
-from expo.models import ExpoEdition, Registration, Session, Track
-from expo.services import busiest_sectors, compute_key_figures
+from expo.models import ExpoEdition, Track
+from expo.organiser.figures import busiest_sectors, compute_key_figures
+from expo.schedule.models import Registration, Session
 from jobs.models import Application, Job
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ text."""
 import pytest
 from django.urls import reverse
 
-from expo.spreadsheets import csv_response, safe_cell
+from expo.lib.spreadsheets import csv_response, safe_cell
 from tests.factories import JobFactory
 
 

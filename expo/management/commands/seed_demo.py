@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from expo import demo
 from expo.choices import Education, Level
-from expo.services import busiest_sectors, key_figures
+from expo.organiser.figures import busiest_sectors, key_figures
 
 
 class Command(BaseCommand):

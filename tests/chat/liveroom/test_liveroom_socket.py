@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 from chat.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_UNAUTHENTICATED
 from chat.liveroom.consumers import CLOSE_GONE
 from expo.asgi import application
-from expo.models import Attendance, Question, Stage
+from expo.schedule.models import Attendance, Question, Stage
 from tests.chat.conftest import Socket, session_cookie_for
 from tests.factories import RegistrationFactory, SessionFactory, SlideFactory, UserFactory
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from expo.models import CalendarFeed
+from expo.schedule.models import CalendarFeed
 from tests.factories import RegistrationFactory, SessionFactory, TrackFactory
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from expo.models import Certificate, Stage
 from expo.schedule import certificates
-from expo.tasks import issue_certificates
+from expo.schedule.models import Certificate, Stage
+from expo.schedule.tasks import issue_certificates
 from tests.factories import (
     AttendanceFactory,
     CertificateFactory,

@@ -10,8 +10,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from expo.models import Registration
 from expo.schedule import services
+from expo.schedule.models import Registration
 from tests.factories import RegistrationFactory, SessionFactory, UserFactory
 
 

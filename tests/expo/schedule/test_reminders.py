@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from expo.models import Notice
 from expo.schedule import services
-from expo.tasks import send_session_reminders
+from expo.schedule.models import Notice
+from expo.schedule.tasks import send_session_reminders
 from tests.factories import RegistrationFactory, SessionFactory, UserFactory
 
 START = timezone.now().replace(microsecond=0) + timedelta(days=3)
@@ -152,7 +152,7 @@ def test_the_beat_task_runs_the_scan(edition):
 def test_starting_now_is_pushed_once_to_registered_people(edition, session, monkeypatch):
     pushed = []
     monkeypatch.setattr(
-        "chat.services.notify_user_on_commit",
+        "expo.schedule.services.notify_user_on_commit",
         lambda user_id, payload: pushed.append((user_id, payload)),
     )
     registered = RegistrationFactory(session=session).user

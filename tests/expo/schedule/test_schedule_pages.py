@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from expo.models import Registration
+from expo.schedule.models import Registration
 from tests.factories import (
     RegistrationFactory,
     SessionFactory,

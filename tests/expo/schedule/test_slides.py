@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from expo.models import Slide
+from expo.schedule.models import Slide
 from tests.factories import SessionFactory
 
 

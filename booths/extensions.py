@@ -1,0 +1,41 @@
+"""What the layers above booths add to the exhibition hall and to a booth's page.
+
+booths sits below jobs, the schedule and chat (README, "Architecture") and imports none of
+them. They register here from their AppConfig.ready(), each entry under a name so that a
+second ready() replaces rather than doubles it:
+
+- HALL_ANNOTATIONS: name -> function returning a queryset expression computed for every booth
+  of the hall (jobs: ``open_jobs``).
+- HALL_FILTERS: name -> function(queryset) narrowing the hall when the visitor ticks the
+  filter of that name (jobs: ``hiring_abroad``).
+- HALL_DECORATORS: name -> function(booths) setting attributes on a page of booths (chat:
+  ``waiting_count``) in a fixed number of queries whatever the page size.
+- BOOTH_PAGE_PARTS: name -> function(request, booth) returning template context for the booth's
+  page (jobs: ``jobs`` and ``job_count``; the schedule: ``sessions``).
+"""
+
+HALL_ANNOTATIONS = {}
+HALL_FILTERS = {}
+HALL_DECORATORS = {}
+BOOTH_PAGE_PARTS = {}
+
+
+def annotate_hall(queryset):
+    return queryset.annotate(**{name: make() for name, make in HALL_ANNOTATIONS.items()})
+
+
+def filter_hall(name, queryset):
+    narrow = HALL_FILTERS.get(name)
+    return queryset if narrow is None else narrow(queryset)
+
+
+def decorate_hall(booths):
+    for decorate in HALL_DECORATORS.values():
+        decorate(booths)
+
+
+def booth_page_context(request, booth) -> dict:
+    context = {}
+    for part in BOOTH_PAGE_PARTS.values():
+        context.update(part(request, booth))
+    return context

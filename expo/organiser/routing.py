@@ -1,0 +1,7 @@
+from django.urls import path
+
+from .consumers import OperationsConsumer
+
+websocket_urlpatterns = [
+    path("ws/operations/", OperationsConsumer.as_asgi()),
+]

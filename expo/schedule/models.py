@@ -1,0 +1,399 @@
+"""The schedule: sessions (booth presentations and talent-month events), registrations, the
+live room's state and questions, attendance, certificates, calendar feeds and reminders.
+
+These models lived in the expo app until the schedule became its own app; their tables keep
+their names (``db_table``), moved by migration 0001 without touching the data."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from expo.models import ExpoEdition, Track
+
+
+class SessionQuerySet(models.QuerySet):
+    def live(self, now=None):
+        now = now or timezone.now()
+        return self.filter(starts_at__lte=now, ends_at__gt=now, is_cancelled=False)
+
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.filter(starts_at__gt=now, is_cancelled=False)
+
+
+class Session(models.Model):
+    """A booth's live presentation or one of the organiser's talent-month events."""
+
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", _("Booth presentation")
+        EVENT = "event", _("Talent-month event")
+
+    edition = models.ForeignKey(
+        ExpoEdition, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("edition")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("track"),
+    )
+    host_booth = models.ForeignKey(
+        "booths.Booth",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("host booth"),
+        help_text=_("Empty when the organiser hosts."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    speakers = models.CharField(_("speakers"), max_length=500, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty for no limit.")
+    )
+    stream_url = models.URLField(_("stream URL"), blank=True)
+    recording_url = models.URLField(_("recording URL"), blank=True)
+    certificate_bearing = models.BooleanField(_("awards a certificate"), default=False)
+    attendance_threshold = models.PositiveSmallIntegerField(
+        _("attendance needed for a certificate (%)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    certificates_issued_at = models.DateTimeField(
+        _("certificates issued at"), null=True, blank=True, editable=False
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        db_table = "expo_session"  # kept from when the schedule lived in the expo app
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["edition", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_live(self, now=None):
+        now = now or timezone.now()
+        return not self.is_cancelled and self.starts_at <= now < self.ends_at
+
+    def has_ended(self, now=None):
+        return (now or timezone.now()) >= self.ends_at
+
+    @property
+    def duration(self):
+        return self.ends_at - self.starts_at
+
+    def is_host(self, user) -> bool:
+        """The host presents: staff of the host booth's company, or organiser staff when the
+        organiser hosts."""
+        if not user.is_authenticated:
+            return False
+        if self.host_booth_id is None:
+            return user.is_staff
+        from booths.access import is_company_staff
+
+        return is_company_staff(user, self.host_booth.company_id)
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("session"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("user"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "expo_registration"  # kept from when the schedule lived in the expo app
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_registration_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.session}"
+
+
+# --- The schedule: live room, attendance, certificates, calendar feeds, reminders ----------
+
+
+def slide_upload_to(instance, filename):
+    return f"slides/{instance.session_id}/{secrets.token_hex(8)}.png"
+
+
+class Slide(models.Model):
+    """One page of a session's slides, as an image (uploaded, or a PDF page turned into one)."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="slides", verbose_name=_("session")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    image = models.ImageField(_("image"), upload_to=slide_upload_to)
+
+    class Meta:
+        db_table = "expo_slide"  # kept from when the schedule lived in the expo app
+        verbose_name = _("slide")
+        verbose_name_plural = _("slides")
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="one_slide_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.session} #{self.position + 1}"
+
+
+class Stage(models.Model):
+    """The live room's state for one session, and its event counter: services lock this row
+    to number events, so ids follow commit order and a client can tell what it missed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Not started")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, related_name="stage", verbose_name=_("session")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    went_live_at = models.DateTimeField(_("went live at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    slide = models.PositiveSmallIntegerField(_("current slide"), default=0)
+    last_seq = models.PositiveBigIntegerField(_("last event id"), default=0)
+
+    class Meta:
+        db_table = "expo_stage"  # kept from when the schedule lived in the expo app
+        verbose_name = _("live room")
+        verbose_name_plural = _("live rooms")
+
+    def __str__(self):
+        return str(self.session)
+
+
+class StageEvent(models.Model):
+    """A numbered event of a live room (status, slide, question changes), kept for replay."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="stage_events")
+    seq = models.PositiveBigIntegerField(_("event id"))
+    kind = models.CharField(_("kind"), max_length=30)
+    data = models.JSONField(_("data"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        db_table = "expo_stageevent"  # kept from when the schedule lived in the expo app
+        verbose_name = _("live room event")
+        verbose_name_plural = _("live room events")
+        ordering = ["session", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "seq"], name="one_stage_event_per_seq")
+        ]
+
+    def __str__(self):
+        return f"{self.session_id} #{self.seq} {self.kind}"
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        HIDDEN = "hidden", _("Hidden")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="questions", verbose_name=_("session")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_questions",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("question"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    votes = models.PositiveIntegerField(_("votes"), default=0)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+
+    class Meta:
+        db_table = "expo_question"  # kept from when the schedule lived in the expo app
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["session", "-votes", "created_at"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class QuestionVote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "expo_questionvote"  # kept from when the schedule lived in the expo app
+        constraints = [
+            models.UniqueConstraint(fields=["question", "user"], name="one_vote_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.question_id}"
+
+
+class Attendance(models.Model):
+    """One connection to a live room: join and leave times. A user's intervals are merged when
+    time is counted, so reconnects and second tabs never count twice."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_attendance",
+        verbose_name=_("user"),
+    )
+    joined_at = models.DateTimeField(_("joined at"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "expo_attendance"  # kept from when the schedule lived in the expo app
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "user", "joined_at"]
+        indexes = [models.Index(fields=["session", "left_at"])]
+
+    def __str__(self):
+        return f"{self.user} @ {self.session}"
+
+
+def certificate_code():
+    """12 characters from an alphabet without look-alikes, shown as XXXX-XXXX-XXXX."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user).select_related("session__track").order_by("-issued_at")
+
+
+class Certificate(models.Model):
+    """A certificate of completion for attending enough of a certificate-bearing session."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="certificates",
+        verbose_name=_("user"),
+    )
+    code = models.CharField(_("verification code"), max_length=14, unique=True)
+    name = models.CharField(_("name on the certificate"), max_length=150)
+    attended_seconds = models.PositiveIntegerField(_("time attended (s)"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        db_table = "expo_certificate"  # kept from when the schedule lived in the expo app
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_certificate_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+def calendar_token():
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's personal calendar feed (their registered sessions)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("user"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=calendar_token)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        db_table = "expo_calendarfeed"  # kept from when the schedule lived in the expo app
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Notice(models.Model):
+    """What the schedule's beat tasks have sent: the unique constraint is the guard that two
+    beat processes or a retried task never send the same reminder twice."""
+
+    class Kind(models.TextChoices):
+        REMINDER_DAY = "reminder_24h", _("Reminder 24 hours before")
+        REMINDER_SOON = "reminder_15m", _("Reminder 15 minutes before")
+        STARTING = "starting_now", _("Starting now")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        db_table = "expo_notice"  # kept from when the schedule lived in the expo app
+        verbose_name = _("schedule notice")
+        verbose_name_plural = _("schedule notices")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user", "kind"], name="one_notice_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.user} / {self.session}"

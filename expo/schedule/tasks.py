@@ -1,0 +1,43 @@
+"""The schedule's Celery tasks: beat runs them every few minutes and each is safe to run twice.
+Their names are kept from when they lived in expo/tasks.py (CELERY_BEAT_SCHEDULE uses them)."""
+
+from celery import shared_task
+
+
+@shared_task(
+    name="expo.tasks.send_session_reminders",
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def send_session_reminders() -> int:
+    """Reminder emails 24 hours and 15 minutes before each registered session."""
+    from .services import send_due_reminders
+
+    return send_due_reminders()
+
+
+@shared_task(
+    name="expo.tasks.announce_sessions_starting",
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def announce_sessions_starting() -> int:
+    """A "starting now" notification to registered people with the site open."""
+    from .services import announce_sessions_starting as announce
+
+    return announce()
+
+
+@shared_task(
+    name="expo.tasks.issue_certificates",
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def issue_certificates() -> int:
+    """Certificates for attendees who met the threshold of sessions that have ended."""
+    from .certificates import issue_due_certificates
+
+    return issue_due_certificates()
