@@ -58,7 +58,7 @@ seed: venv
 	$(PY) manage.py seed_demo
 
 # Two pytest processes: Playwright's event loop and pytest-asyncio cannot share one
-# (../shared/TOOLCHAIN.md). Exit code 5 ("nothing collected") is fine for the browser run
+# (docs/testing.md). Exit code 5 ("nothing collected") is fine for the browser run
 # when it is filtered away.
 test: venv messages
 	@.ci/install-system-packages

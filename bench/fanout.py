@@ -1,16 +1,16 @@
-"""Lobby fan-out benchmark (method: ../shared/PERF.md, hashrocket/websocket-shootout).
+"""Lobby fan-out benchmark (method: docs/performance.md, hashrocket/websocket-shootout).
 
     python -m bench.fanout ceiling PORT            a bare `websockets` broadcast server
     python -m bench.fanout load --port P ...       the load generator (prints JSON)
     python -m bench.fanout idle --port P ...       opens idle sockets, holds them until stdin closes
 
-measure() (called by bench.run) starts a Redis of its own and the servers pinned to core 0 and
-the load generator pinned to core 1 (the `taskset -c 0` / `taskset -c 1` of PERF.md, done with
-sched_setaffinity). The load generator is one asyncio (uvloop) process of minimal raw websocket
+measure() (called by bench.run) starts a Redis of its own and the servers pinned to core 0 and the
+load generator pinned to core 1 (the `taskset -c 0` / `taskset -c 1` of docs/performance.md, done
+with sched_setaffinity). The load generator is one asyncio (uvloop) process of minimal raw websocket
 receivers (bench.wsload) and one sender. For the app it publishes each event through the channel
-layer exactly as chat.services does after a commit (chat.fanout.publish); for the ceiling it
-sends the event over a websocket and the server broadcasts it. Each event carries its send time,
-so latency is measured from send to receipt over every delivery.
+layer exactly as chat.services does after a commit (chat.fanout.publish); for the ceiling it sends
+the event over a websocket and the server broadcasts it. Each event carries its send time, so
+latency is measured from send to receipt over every delivery.
 
 Phases, on the same 1,000 receivers: saturation (at most 4 events in flight, an event being done
 when every open receiver has it), a fixed 50 events/s with latencies, and for the app twice the

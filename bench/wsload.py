@@ -1,9 +1,9 @@
 """A minimal raw websocket load generator: many receivers in one asyncio process.
 
-The `websockets` client library saturates its own core near 75,000 messages/s (PERF.md), which
-would hide any server faster than that. These receivers do the HTTP upgrade by hand and parse
-only the headers of the (unmasked) server frames; they answer pings (uvicorn and `websockets`
-close a socket that does not) and record close codes.
+The `websockets` client library saturates its own core near 75,000 messages/s (docs/performance.md),
+which would hide any server faster than that. These receivers do the HTTP upgrade by hand and parse
+only the headers of the (unmasked) server frames; they answer pings (uvicorn and `websockets` close
+a socket that does not) and record close codes.
 
 Each benchmark event's text starts with its send time and number at fixed offsets
 ('{"t":<17 chars>,"n":<9 chars>,...'), so a receiver reads both without parsing JSON; every

@@ -155,7 +155,7 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         """Channels 4.2+ hops through asgiref's sync thread (aclose_old_connections) before every
         handler call: per connect and per received frame (pings of idle sockets too). Every
         database access here goes through database_sync_to_async, which closes old connections
-        itself, so the extra hop buys nothing (PERF.md)."""
+        itself, so the extra hop buys nothing (docs/performance.md)."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
@@ -458,7 +458,7 @@ class BoothConsumer(LiveConsumer):
         """Join the rooms first (their names need only the id: the hello computed next then
         misses no live update, and events arriving meanwhile wait for the accept), then one
         thread hop for the booth, the presence heartbeat and the hello: connects are cheap
-        enough for 15,000 idle sockets per process (PERF.md)."""
+        enough for 15,000 idle sockets per process (docs/performance.md)."""
         booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
         authenticated = self.user is not None and self.user.is_authenticated
         self.visitor = str(self.user.pk) if authenticated else "anon-" + secrets.token_hex(8)

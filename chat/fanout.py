@@ -5,7 +5,7 @@ channel-layer messages and N consumer wake-ups, each behind a hop through asgire
 (aclose_old_connections). Here each process keeps a registry room -> local sockets and joins the
 channel-layer group of a room once, with a single hub channel. An event published to a room
 arrives once per process and is written straight to each local socket's ASGI send: no thread
-hop, no per-socket task (PERF.md).
+hop, no per-socket task (docs/performance.md).
 
 Events are pre-serialised JSON text (serialised once by the publisher). Control events
 ({"kind": "revoke"} ...) go to each member's async fanout_control() instead.

@@ -124,7 +124,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            # The pub/sub layer fans out per process rather than per socket (see PERF.md).
+            # The pub/sub layer fans out per process rather than per socket
+            # (see docs/performance.md).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "max_connections": 500}],

@@ -22,7 +22,7 @@ CANDIDATES of them:
 - Typos: when the words match nothing, each word that starts no known title or skill word is
   replaced by the most similar one (trigrams over `jobs_searchword`: "enginere" -> "engineer")
   and the search runs again with the corrected words; the page says which.
-- Ranking is bounded (PERF.md: ranking cost grows with the matches): only the newest
+- Ranking is bounded (docs/performance.md: ranking cost grows with the matches): only the newest
   CANDIDATES matches are ranked with ts_rank on the weighted vector, in one statement that
   returns the page's ids. Sorting by newest or deadline walks an index and ranks nothing.
 - Facets: one query counts the matching jobs per facet combination (GROUP BY one integer over
