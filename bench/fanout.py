@@ -8,9 +8,9 @@ measure() (called by bench.run) starts a Redis of its own and the servers pinned
 load generator pinned to core 1 (the `taskset -c 0` / `taskset -c 1` of docs/performance.md, done
 with sched_setaffinity). The load generator is one asyncio (uvloop) process of minimal raw websocket
 receivers (bench.wsload) and one sender. For the app it publishes each event through the channel
-layer exactly as chat.services does after a commit (chat.fanout.publish); for the ceiling it sends
-the event over a websocket and the server broadcasts it. Each event carries its send time, so
-latency is measured from send to receipt over every delivery.
+layer exactly as chat.actions do after a commit (expo.lib.realtime -> chat.fanout); for the ceiling
+it sends the event over a websocket and the server broadcasts it. Each event carries its send time,
+so latency is measured from send to receipt over every delivery.
 
 Phases, on the same 1,000 receivers: saturation (at most 4 events in flight, an event being done
 when every open receiver has it), a fixed 50 events/s with latencies, and for the app twice the

@@ -1,8 +1,9 @@
-"""Websocket consumers. They stay thin: authorise, validate frames, call services.
+"""Websocket consumers. They stay thin: authorise, validate frames, call chat.actions.
 
 Sockets do not get a channel-layer channel each: they register in the per-process fan-out hub
 (chat.fanout), which holds one subscription per room per process and writes events straight to
-the local sockets. Every frame a client sends is authorised again (services' check_* functions).
+the local sockets. Every frame a client sends is authorised again (the check_* functions of
+chat.actions).
 
 Client frames (JSON objects with a "type"):
   ping                                  -> pong (and presence heartbeats)
@@ -19,7 +20,6 @@ import asyncio
 import json
 import logging
 import secrets
-from collections import deque
 
 import redis.exceptions
 from channels.consumer import get_handler_name
@@ -30,9 +30,36 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from booths import presence
+from expo.lib.realtime import user_group
 
-from . import fanout, limits, services
-from .services import ChatError, user_group
+from . import fanout, limits
+from .actions.access import check_booth_staff, check_conversation_access, get_booth
+from .actions.conversations import do_mark_read, do_post_conversation_message
+from .actions.lobby import do_post_lobby_message
+from .actions.moderation import do_delete_message, do_mute, do_report
+from .actions.queue import (
+    booth_summary,
+    do_join_queue,
+    do_leave_message,
+    do_leave_queue,
+    do_pick_up,
+    do_take,
+    my_queue_entry,
+    publish_booth_summary_on_commit,
+    queue_snapshot,
+    touch_queue_entries,
+)
+from .actions.rooms import (
+    ChatError,
+    booth_room,
+    events_since,
+    history,
+    lobby_room,
+    room_last_seq,
+    staff_room,
+)
+from .actions.typing import do_send_typing
+from .transport import HubSocket
 
 __all__ = ["user_group"]
 
@@ -43,7 +70,6 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_REVOKED = 4408  # rights changed: the client reconnects and is authorised afresh
-CLOSE_TOO_SLOW = 4409  # the socket could not keep up: reconnect and replay from the database
 CLOSE_ABUSIVE = 4429
 CLOSE_UNAVAILABLE = 4503  # a dependency (Redis, PostgreSQL) is down: reconnect with backoff
 
@@ -108,7 +134,7 @@ def share_caches():
         setattr(caches._connections, alias, shared)
 
 
-class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
+class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     """A socket registered in the fan-out hub. Subclasses say which rooms they join and which
     frame types they handle (handle_<type> methods)."""
 
@@ -119,13 +145,6 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.joined = []
-        self._buffering = {}
-        self._backlog = None
-        self._closed = False
-        self._too_slow = False
-        self._accepted = False
-        self._early = []  # events that arrived between joining and accepting
-        self._raw_send = None
 
     async def __call__(self, scope, receive, send):
         """Whatever ends the consumer (a disconnect, a handler's exception, a refused or
@@ -176,89 +195,6 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         for room in joined:
             await hub.leave(room, self)
 
-    def fanout_push(self, room, event_id, text):
-        """Called by the hub for every event in a joined room: no thread hop, no task."""
-        if self._closed:
-            fanout.hub().stats["slow_dropped" if self._too_slow else "write_failed"] += 1
-            return
-        if not self._accepted:  # joined before accepting, so that nothing is missed
-            if len(self._early) < settings.CHAT_SOCKET_BACKLOG:
-                self._early.append((room, event_id, text))
-            else:
-                fanout.hub().stats["slow_dropped"] += 1
-            return
-        buffer = self._buffering.get(room)
-        if buffer is not None and event_id is not None:
-            buffer.append((event_id, text))
-            return
-        self._write(text)
-
-    def _write(self, text):
-        if self._backlog is not None:  # a previous write is waiting on a slow client
-            if len(self._backlog) >= settings.CHAT_SOCKET_BACKLOG:
-                self._closed = self._too_slow = True
-                stats = fanout.hub().stats
-                stats["slow_sockets_closed"] += 1
-                stats["slow_dropped"] += len(self._backlog) + 1  # the backlog and this event
-                self._backlog.clear()
-                asyncio.ensure_future(self._close_slow())
-            else:
-                self._backlog.append(text)
-            return
-        send = self._raw_send or self._unwrap_send()
-        coro = send({"type": "websocket.send", "text": text})
-        try:
-            waiting_on = coro.send(None)
-        except StopIteration:
-            return  # written synchronously: the common case
-        except Exception:
-            self._closed = True  # the client is gone
-            fanout.hub().stats["write_failed"] += 1
-            return
-        self._backlog = deque()
-        asyncio.ensure_future(self._drain(coro, waiting_on))
-
-    def _unwrap_send(self):
-        """The server's own send, under Channels' session middleware wrapper: that wrapper
-        inspects the lazy session on every message (several microseconds, per delivery) and
-        acts only on HTTP responses, never on websocket.send."""
-        send = self.base_send
-        while hasattr(getattr(send, "__self__", None), "real_send"):
-            send = send.__self__.real_send
-        self._raw_send = send
-        return send
-
-    async def _drain(self, coro, waiting_on):
-        """Finish a send that had to wait (slow client), then the backlog behind it."""
-        try:
-            while True:
-                if waiting_on is not None:
-                    waiting_on._asyncio_future_blocking = False
-                    await asyncio.wait([waiting_on])
-                else:
-                    await asyncio.sleep(0)
-                try:
-                    waiting_on = coro.send(None)
-                except StopIteration:
-                    break
-            send = self._raw_send or self._unwrap_send()
-            while self._backlog:
-                await send({"type": "websocket.send", "text": self._backlog.popleft()})
-        except Exception:
-            if not self._closed:
-                self._closed = True
-                fanout.hub().stats["write_failed"] += 1 + len(self._backlog or ())
-        finally:
-            self._backlog = None
-
-    async def _close_slow(self):
-        try:
-            await self.base_send(
-                {"type": "websocket.close", "code": CLOSE_TOO_SLOW, "reason": "Too slow."}
-            )
-        except Exception:  # noqa: S110 (the client may be gone already)
-            pass
-
     async def fanout_control(self, room, control):
         kind = control.get("kind")
         if kind == "resync":  # the channel layer may have lost events: replay from the database
@@ -303,13 +239,6 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         self._accepted = True
         if release:
             self.release_early()
-
-    def release_early(self):
-        early, self._early = self._early, []
-        if self._closed:  # refused: nothing goes out but the reason
-            return
-        for room, event_id, text in early:
-            self.fanout_push(room, event_id, text)
 
     async def join_user_room(self):
         if self.user is not None and self.user.is_authenticated:
@@ -394,7 +323,7 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
 
     def _load_missed(self, room, last):
         self.check_room_access_sync(room)  # checked on replay too
-        return services.events_since(room, last)
+        return events_since(room, last)
 
     def check_room_access_sync(self, room):
         pass
@@ -409,7 +338,7 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
 
     def _history(self, room, before):
         self.check_room_access_sync(room)
-        return services.history(room, before)
+        return history(room, before)
 
     async def check_rate(self, room):
         allowed = await database_sync_to_async(limits.allow, thread_sensitive=False)(
@@ -426,11 +355,11 @@ class LiveConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
     # Moderation, shared by the booth, console and conversation sockets.
     async def handle_delete(self, content):
         self.require_user()
-        await database_sync_to_async(services.do_delete_message)(self.user, content.get("message"))
+        await database_sync_to_async(do_delete_message)(self.user, content.get("message"))
 
     async def handle_report(self, content):
         self.require_user()
-        await database_sync_to_async(services.do_report)(
+        await database_sync_to_async(do_report)(
             self.user, content.get("message"), content.get("reason", "")
         )
         await self.send_json({"type": "reported", "message": content.get("message")})
@@ -462,10 +391,10 @@ class BoothConsumer(LiveConsumer):
         booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
         authenticated = self.user is not None and self.user.is_authenticated
         self.visitor = str(self.user.pk) if authenticated else "anon-" + secrets.token_hex(8)
-        self.lobby = services.lobby_room(booth_id)
+        self.lobby = lobby_room(booth_id)
         self.replay_rooms = (self.lobby,)
         await self.join(self.lobby)
-        await self.join(services.booth_room(booth_id))
+        await self.join(booth_room(booth_id))
         await self.join_user_room()
         try:
             # Any pool thread: connects to a booth run in parallel rather than one at a time
@@ -479,13 +408,13 @@ class BoothConsumer(LiveConsumer):
         self.release_early()
 
     def _open_booth(self, booth_id):
-        self.booth = services.get_booth(booth_id)
+        self.booth = get_booth(booth_id)
         self._heartbeat()
         return self._hello()
 
     def _hello(self):
-        summary = services.booth_summary(self.booth)
-        entry = services.my_queue_entry(self.user, self.booth)
+        summary = booth_summary(self.booth)
+        entry = my_queue_entry(self.user, self.booth)
         return {
             **summary,
             "type": "hello",
@@ -499,7 +428,7 @@ class BoothConsumer(LiveConsumer):
     def _heartbeat(self):
         presence.visitor_heartbeat(self.booth.pk, self.visitor)
         if self.user.is_authenticated:
-            services.touch_queue_entries(self.user.pk)
+            touch_queue_entries(self.user.pk)
 
     async def on_disconnect(self):
         if hasattr(self, "booth"):
@@ -512,7 +441,7 @@ class BoothConsumer(LiveConsumer):
     async def handle_post(self, content):
         self.require_user()
         await self.check_rate(self.lobby)
-        event, _created = await database_sync_to_async(services.do_post_lobby_message)(
+        event, _created = await database_sync_to_async(do_post_lobby_message)(
             self.user, self.booth.pk, content.get("body"), content.get("client_id")
         )
         await self.ack(content, event)
@@ -525,29 +454,29 @@ class BoothConsumer(LiveConsumer):
     def _join_queue(self):
         """The reply carries the queue as it is now: the talent sees their place at once, even
         if the summary broadcast is late or lost (summaries are state, not replayed)."""
-        entry = services.do_join_queue(self.user, self.booth.pk)
+        entry = do_join_queue(self.user, self.booth.pk)
         return {
             "type": "queue.joined",
             "entry": entry.pk,
-            "summary": services.booth_summary(self.booth),
+            "summary": booth_summary(self.booth),
         }
 
     async def handle_queue_leave(self, content):
         self.require_user()
-        await database_sync_to_async(services.do_leave_queue)(self.user, self.booth.pk)
+        await database_sync_to_async(do_leave_queue)(self.user, self.booth.pk)
         await self.send_json({"type": "queue.left"})
 
     async def handle_leave_message(self, content):
         self.require_user()
         await self.check_rate(self.lobby)
-        conversation = await database_sync_to_async(services.do_leave_message)(
+        conversation = await database_sync_to_async(do_leave_message)(
             self.user, self.booth.pk, content.get("body"), content.get("client_id")
         )
         await self.send_json({"type": "message_left", "conversation": conversation.pk})
 
     async def handle_mute(self, content):
         self.require_user()
-        await database_sync_to_async(services.do_mute)(
+        await database_sync_to_async(do_mute)(
             self.user, self.booth.pk, content.get("user"), content.get("minutes")
         )
         await self.send_json({"type": "muted", "user": content.get("user")})
@@ -564,16 +493,14 @@ class ConsoleConsumer(BoothConsumer):
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse(CLOSE_UNAUTHENTICATED, _("Sign in to open the console."))
         try:
-            self.booth = await database_sync_to_async(services.check_booth_staff)(
-                self.user, booth_id
-            )
+            self.booth = await database_sync_to_async(check_booth_staff)(self.user, booth_id)
         except ChatError as error:
             return await self.refuse(CLOSE_FORBIDDEN, error.message)
-        self.lobby = services.lobby_room(self.booth.pk)
-        self.staff = services.staff_room(self.booth.pk)
+        self.lobby = lobby_room(self.booth.pk)
+        self.staff = staff_room(self.booth.pk)
         self.replay_rooms = (self.lobby, self.staff)
         self.visitor = str(self.user.pk)
-        for room in (self.lobby, self.staff, services.booth_room(self.booth.pk)):
+        for room in (self.lobby, self.staff, booth_room(self.booth.pk)):
             await self.join(room)
         await self.join_user_room()
         await self.accept()
@@ -582,14 +509,14 @@ class ConsoleConsumer(BoothConsumer):
 
     def _hello(self):
         return {
-            **services.booth_summary(self.booth),
+            **booth_summary(self.booth),
             "type": "hello",
             "signed_in": True,
         }
 
     def _staff_online(self):
         presence.staff_heartbeat(self.booth.pk, self.user.pk)
-        services.publish_booth_summary_on_commit(self.booth)  # runs at once outside a transaction
+        publish_booth_summary_on_commit(self.booth)  # runs at once outside a transaction
 
     async def heartbeat(self):
         await database_sync_to_async(presence.staff_heartbeat)(self.booth.pk, self.user.pk)
@@ -600,24 +527,24 @@ class ConsoleConsumer(BoothConsumer):
 
     def _staff_left(self):
         presence.staff_left(self.booth.pk, self.user.pk)
-        services.publish_booth_summary_on_commit(self.booth)
+        publish_booth_summary_on_commit(self.booth)
 
     async def still_allowed(self):
         try:
-            await database_sync_to_async(services.check_booth_staff)(self.user, self.booth.pk)
+            await database_sync_to_async(check_booth_staff)(self.user, self.booth.pk)
         except ChatError:
             return False
         return True
 
     def check_room_access_sync(self, room):
-        services.check_booth_staff(self.user, self.booth.pk)
+        check_booth_staff(self.user, self.booth.pk)
 
     def _load_missed(self, room, last):
         self.check_room_access_sync(room)
         if room == self.staff:  # queue events are state: the current snapshot supersedes them
-            seq = services.room_last_seq(room)
-            return [{**services.queue_snapshot(self.booth), "id": seq}] if seq > last else []
-        return services.events_since(room, last)
+            seq = room_last_seq(room)
+            return [{**queue_snapshot(self.booth), "id": seq}] if seq > last else []
+        return events_since(room, last)
 
     async def on_control(self, control):
         if control.get("kind") == "activity":
@@ -629,15 +556,13 @@ class ConsoleConsumer(BoothConsumer):
         entry = content.get("entry")
         if entry is not None and not isinstance(entry, int):
             raise ChatError("invalid", _("entry is a queue entry id."))
-        conversation = await database_sync_to_async(services.do_take)(
-            self.user, self.booth.pk, entry
-        )
+        conversation = await database_sync_to_async(do_take)(self.user, self.booth.pk, entry)
         await self.send_json(
             {"type": "taken", "conversation": conversation.pk, "url": f"/chat/{conversation.pk}/"}
         )
 
     async def handle_pick_up(self, content):
-        conversation = await database_sync_to_async(services.do_pick_up)(
+        conversation = await database_sync_to_async(do_pick_up)(
             self.user, content.get("conversation")
         )
         await self.send_json(
@@ -660,7 +585,7 @@ class ConversationConsumer(LiveConsumer):
         if self.user is None or not self.user.is_authenticated:
             return await self.refuse(CLOSE_UNAUTHENTICATED, _("Sign in to chat."))
         try:
-            conversation = await database_sync_to_async(services.check_conversation_access)(
+            conversation = await database_sync_to_async(check_conversation_access)(
                 self.user, conversation_id
             )
         except ChatError as error:
@@ -686,22 +611,20 @@ class ConversationConsumer(LiveConsumer):
 
     async def still_allowed(self):
         try:
-            await database_sync_to_async(services.check_conversation_access)(
-                self.user, self.conversation_id
-            )
+            await database_sync_to_async(check_conversation_access)(self.user, self.conversation_id)
         except ChatError:
             return False
         return True
 
     def check_room_access_sync(self, room):
-        services.check_conversation_access(self.user, self.conversation_id)
+        check_conversation_access(self.user, self.conversation_id)
 
     async def heartbeat(self):
-        await database_sync_to_async(services.touch_queue_entries)(self.user.pk)
+        await database_sync_to_async(touch_queue_entries)(self.user.pk)
 
     async def handle_post(self, content):
         await self.check_rate(self.room)
-        event, _created = await database_sync_to_async(services.do_post_conversation_message)(
+        event, _created = await database_sync_to_async(do_post_conversation_message)(
             self.user, self.conversation_id, content.get("body"), content.get("client_id")
         )
         await self.ack(content, event)
@@ -713,20 +636,10 @@ class ConversationConsumer(LiveConsumer):
         self.typing_at = loop.time()
         if not await self.still_allowed():
             raise ChatError("forbidden", _("You no longer have access here."))
-        await fanout.publish(
-            self.room,
-            json.dumps(
-                {
-                    "type": "typing",
-                    "room": self.room,
-                    "user_id": self.user.pk,
-                    "name": self.user.get_short_name(),
-                }
-            ),
-        )
+        await do_send_typing(self.room, self.user)
 
     async def handle_read(self, content):
-        await database_sync_to_async(services.do_mark_read)(
+        await database_sync_to_async(do_mark_read)(
             self.user, self.conversation_id, content.get("up_to")
         )
 
@@ -744,7 +657,7 @@ class NotificationConsumer(LiveConsumer):
         await self.accept()
 
     async def heartbeat(self):
-        await database_sync_to_async(services.touch_queue_entries)(self.user.pk)
+        await database_sync_to_async(touch_queue_entries)(self.user.pk)
 
     async def handle_sync(self, content):
         raise ChatError("invalid", _("Notifications have no history."))

@@ -1,5 +1,5 @@
 """Pages of live chat: the staff console, a conversation, my conversations, a booth's live chat.
-Access goes through services.check_conversation_access / booths.access, so no view forgets it."""
+Access goes through check_conversation_access / booths.access, so no view forgets it."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +15,12 @@ from booths.models import Booth
 from expo.context_processors import current_edition
 from jobs.models import Job
 
-from . import services
+from .actions.access import check_conversation_access
+from .actions.conversations import do_close, do_handover, do_save_note, unread_counts
+from .actions.moderation import open_reports
+from .actions.queue import booth_summaries as summaries_of_booths
+from .actions.queue import booth_summary, queue_snapshot
+from .actions.rooms import ChatError, history, lobby_room, room_last_seq, staff_room
 from .forms import CloseForm, HandoverForm, NoteForm
 from .models import Conversation, Event, QueueEntry, TalentNote
 
@@ -24,8 +29,8 @@ CONVERSATION_PAGE = 200
 
 def _conversation_or_404(request, conversation_id):
     try:
-        return services.check_conversation_access(request.user, conversation_id)
-    except services.ChatError:
+        return check_conversation_access(request.user, conversation_id)
+    except ChatError:
         raise Http404 from None
 
 
@@ -43,19 +48,19 @@ def console(request):
             booth=booth, recruiter=request.user, status=Conversation.Status.OPEN
         ).select_related("talent")
     )
-    unread = services.unread_counts(request.user, conversations)
+    unread = unread_counts(request.user, conversations)
     for conversation in conversations:
         conversation.unread = unread.get(conversation.pk, 0)
     context = {
         "booth": booth,
-        "queue": services.queue_snapshot(booth),
+        "queue": queue_snapshot(booth),
         "conversations": conversations,
-        "lobby": services.history(services.lobby_room(booth.pk)),
-        "lobby_room": services.lobby_room(booth.pk),
-        "staff_room": services.staff_room(booth.pk),
-        "staff_last_event_id": services.room_last_seq(services.staff_room(booth.pk)),
-        "reports": services.open_reports(booth)[:20],
-        "summary": services.booth_summary(booth),
+        "lobby": history(lobby_room(booth.pk)),
+        "lobby_room": lobby_room(booth.pk),
+        "staff_room": staff_room(booth.pk),
+        "staff_last_event_id": room_last_seq(staff_room(booth.pk)),
+        "reports": open_reports(booth)[:20],
+        "summary": booth_summary(booth),
     }
     return render(request, "chat/console.html", context)
 
@@ -115,7 +120,7 @@ def _staff_action(request, conversation_id, form_class, act, **form_kwargs):
     else:
         try:
             act(conv, form.cleaned_data)
-        except services.ChatError as error:
+        except ChatError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Saved."))
@@ -129,7 +134,7 @@ def close(request, conversation_id):
         request,
         conversation_id,
         CloseForm,
-        lambda conv, data: services.do_close(
+        lambda conv, data: do_close(
             request.user, conv.pk, data["outcome"], data["note"], data["job"]
         ),
         jobs=_company_jobs,
@@ -143,7 +148,7 @@ def handover(request, conversation_id):
         request,
         conversation_id,
         HandoverForm,
-        lambda conv, data: services.do_handover(request.user, conv.pk, data["to"].pk),
+        lambda conv, data: do_handover(request.user, conv.pk, data["to"].pk),
         colleagues=lambda conv: _colleagues(conv, request.user),
     )
 
@@ -154,8 +159,8 @@ def note(request, conversation_id):
     def save(conv, data):
         membership = membership_for(request.user)
         if membership is None or membership.company_id != conv.booth.company_id:
-            raise services.ChatError("forbidden", _("Only the booth's staff keep notes."))
-        services.do_save_note(request.user, conv.talent_id, data["notes"], data["rating"])
+            raise ChatError("forbidden", _("Only the booth's staff keep notes."))
+        do_save_note(request.user, conv.talent_id, data["notes"], data["rating"])
 
     return _staff_action(request, conversation_id, NoteForm, save)
 
@@ -168,7 +173,7 @@ def my_conversations(request):
         .select_related("booth__company", "talent", "recruiter")
         .order_by("-opened_at")[:100]
     )
-    unread = services.unread_counts(request.user, conversations)
+    unread = unread_counts(request.user, conversations)
     for conv in conversations:
         conv.unread = unread.get(conv.pk, 0)
     entries = (
@@ -196,4 +201,4 @@ def booth_summaries(request):
     except ValueError:
         return JsonResponse({"error": _("booth is a list of booth ids.")}, status=400)
     booths = Booth.objects.filter(pk__in=ids, status=Booth.Status.APPROVED).only("pk", "company")
-    return JsonResponse({str(k): v for k, v in services.booth_summaries(booths).items()})
+    return JsonResponse({str(k): v for k, v in summaries_of_booths(booths).items()})

@@ -15,13 +15,13 @@ from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
 from chat import fanout
+from chat.actions.rooms import ChatError
 from chat.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
     LiveConsumer,
 )
-from chat.services import ChatError
 
 from . import services
 

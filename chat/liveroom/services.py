@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import limits
-from chat.services import ChatError
+from chat.actions.rooms import ChatError
 from expo.lib.realtime import publish_fresh_on_commit, publish_on_commit
 from expo.schedule.models import (
     Attendance,

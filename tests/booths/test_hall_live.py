@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from booths import presence
-from chat import services
+from chat.actions.queue import do_join_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def test_a_card_shows_recruiters_online_and_the_queue_length(
     client, booth_a, booth_b, recruiter, talent
 ):
     presence.staff_heartbeat(booth_a.pk, recruiter.pk)
-    services.do_join_queue(talent, booth_a.pk)
+    do_join_queue(talent, booth_a.pk)
 
     html = client.get(reverse("booths:hall")).content.decode()
 
@@ -29,7 +29,7 @@ def test_a_card_shows_recruiters_online_and_the_queue_length(
 
 def test_the_summaries_endpoint_feeds_the_cards(client, booth_a, recruiter, talent):
     presence.staff_heartbeat(booth_a.pk, recruiter.pk)
-    services.do_join_queue(talent, booth_a.pk)
+    do_join_queue(talent, booth_a.pk)
 
     data = client.get(reverse("chat:booth_summaries"), {"booth": booth_a.pk}).json()
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chat import services
-from chat.services import ChatError
+from chat.actions.lobby import do_post_lobby_message
+from chat.actions.queue import do_join_queue, do_leave_message
+from chat.actions.rooms import ChatError
 from expo.models import ExpoEdition
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,11 @@ def closed_expo(edition):
 
 def test_joining_a_queue_or_posting_before_the_expo_opens_is_refused(closed_expo, booth_a, talent):
     for action in (
-        lambda: services.do_join_queue(talent, booth_a.pk),
-        lambda: services.do_post_lobby_message(
+        lambda: do_join_queue(talent, booth_a.pk),
+        lambda: do_post_lobby_message(
             talent, booth_a.pk, "Hello", "6f1c1a52-3f2e-4a7b-9a43-0d6f7a1b2c3d"
         ),
-        lambda: services.do_leave_message(
+        lambda: do_leave_message(
             talent, booth_a.pk, "Call me", "6f1c1a52-3f2e-4a7b-9a43-0d6f7a1b2c3e"
         ),
     ):
@@ -41,7 +42,7 @@ def test_joining_a_queue_or_posting_before_the_expo_opens_is_refused(closed_expo
 def test_the_organiser_can_open_the_expo_early(closed_expo, booth_a, talent):
     ExpoEdition.objects.filter(pk=closed_expo.pk).update(open_override="open")
 
-    entry = services.do_join_queue(talent, booth_a.pk)
+    entry = do_join_queue(talent, booth_a.pk)
 
     assert entry.booth == booth_a
 

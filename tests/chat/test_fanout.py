@@ -10,7 +10,8 @@ import pytest
 from django.test import override_settings
 
 from chat import fanout
-from chat.consumers import CLOSE_TOO_SLOW, LiveConsumer
+from chat.consumers import LiveConsumer
+from chat.transport import CLOSE_TOO_SLOW
 
 
 async def until(condition, timeout=10):

@@ -6,7 +6,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from chat import services
+from chat.actions.conversations import do_close, do_post_conversation_message, do_save_note
+from chat.actions.lobby import do_post_lobby_message
+from chat.actions.queue import do_join_queue, do_take
 from chat.models import Conversation, TalentNote
 from tests.factories import TalentProfileFactory, UserFactory
 
@@ -14,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def converse(booth, talent, recruiter, messages=1):
-    services.do_join_queue(talent, booth.pk)
-    conversation = services.do_take(recruiter, booth.pk)
+    do_join_queue(talent, booth.pk)
+    conversation = do_take(recruiter, booth.pk)
     for n in range(messages):
-        services.do_post_conversation_message(talent, conversation.pk, f"hi {n}", uuid.uuid4())
+        do_post_conversation_message(talent, conversation.pk, f"hi {n}", uuid.uuid4())
     return conversation
 
 
@@ -35,9 +37,9 @@ def test_the_console_shows_queue_conversations_and_lobby_in_bounded_queries(
 ):
     for _ in range(waiting):
         converse(booth_a, UserFactory(), recruiter)
-        services.do_post_lobby_message(recruiter, booth_a.pk, "Welcome", uuid.uuid4())
+        do_post_lobby_message(recruiter, booth_a.pk, "Welcome", uuid.uuid4())
     for _ in range(waiting):
-        services.do_join_queue(TalentProfileFactory().user, booth_a.pk)
+        do_join_queue(TalentProfileFactory().user, booth_a.pk)
     client.force_login(recruiter)
 
     with django_assert_max_num_queries(22):
@@ -88,7 +90,7 @@ def test_only_the_two_sides_and_organisers_open_a_conversation_page(
 
 def test_the_talent_never_sees_the_private_notes(client, booth_a, talent, recruiter):
     conversation = converse(booth_a, talent, recruiter)
-    services.do_save_note(recruiter, talent.pk, "Strong candidate, call back", 5)
+    do_save_note(recruiter, talent.pk, "Strong candidate, call back", 5)
     client.force_login(talent)
 
     page = client.get(reverse("chat:conversation", args=[conversation.pk])).content.decode()
@@ -151,8 +153,8 @@ def test_notes_and_rating_are_kept_per_company(client, booth_a, talent, recruite
 
 def test_my_conversations_lists_outcomes_and_queues(client, booth_a, booth_b, talent, recruiter):
     conversation = converse(booth_a, talent, recruiter)
-    services.do_close(recruiter, conversation.pk, "apply")
-    services.do_join_queue(talent, booth_b.pk)
+    do_close(recruiter, conversation.pk, "apply")
+    do_join_queue(talent, booth_b.pk)
     client.force_login(talent)
 
     page = client.get(reverse("chat:my_conversations")).content.decode()
@@ -162,7 +164,7 @@ def test_my_conversations_lists_outcomes_and_queues(client, booth_a, booth_b, ta
 
 
 def test_the_booth_live_page_escapes_lobby_messages(client, booth_a, talent):
-    services.do_post_lobby_message(talent, booth_a.pk, "<script>alert(1)</script>", uuid.uuid4())
+    do_post_lobby_message(talent, booth_a.pk, "<script>alert(1)</script>", uuid.uuid4())
 
     page = client.get(reverse("chat:booth_chat", args=[booth_a.pk])).content.decode()
 
@@ -174,7 +176,7 @@ def test_the_booth_live_page_escapes_lobby_messages(client, booth_a, talent):
 def test_booth_summaries_for_the_hall_in_bounded_queries(
     client, booth_a, booth_b, talent, django_assert_max_num_queries
 ):
-    services.do_join_queue(talent, booth_a.pk)
+    do_join_queue(talent, booth_a.pk)
 
     with django_assert_max_num_queries(4):
         data = client.get(

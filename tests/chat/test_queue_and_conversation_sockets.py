@@ -5,7 +5,9 @@ from asgiref.sync import sync_to_async
 from django.core import mail
 
 from booths.models import Membership
-from chat import services
+from chat.actions.conversations import do_close, do_handover, do_post_conversation_message
+from chat.actions.queue import do_join_queue, do_take, my_queue_entry
+from chat.actions.rooms import ChatError
 from chat.consumers import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
@@ -73,15 +75,15 @@ async def test_taking_the_next_talent_tells_both_sides_at_once(connect, booth_a,
     assert accepted["url"] == f"/chat/{conversation_id}/"
     assert toast["url"] == f"/chat/{conversation_id}/"
     assert toast["title"] == "A recruiter is ready to talk"
-    assert await sync_to_async(services.my_queue_entry)(talent, booth_a) is None
+    assert await sync_to_async(my_queue_entry)(talent, booth_a) is None
 
 
 async def test_a_recruiter_can_take_a_chosen_talent(connect, booth_a, talent, recruiter):
     from tests.factories import UserFactory
 
     other = await sync_to_async(UserFactory)()
-    first = await sync_to_async(services.do_join_queue)(other, booth_a.pk)
-    chosen = await sync_to_async(services.do_join_queue)(talent, booth_a.pk)
+    first = await sync_to_async(do_join_queue)(other, booth_a.pk)
+    chosen = await sync_to_async(do_join_queue)(talent, booth_a.pk)
     console = await connect(console_path(booth_a), recruiter)
     await console.receive_type("hello")
 
@@ -90,7 +92,7 @@ async def test_a_recruiter_can_take_a_chosen_talent(connect, booth_a, talent, re
 
     conversation = await sync_to_async(Conversation.objects.get)(pk=taken["conversation"])
     assert conversation.talent_id == talent.pk
-    assert await sync_to_async(services.my_queue_entry)(other, booth_a) == first
+    assert await sync_to_async(my_queue_entry)(other, booth_a) == first
 
 
 async def test_taking_from_an_empty_queue_says_so(connect, booth_a, recruiter):
@@ -182,8 +184,8 @@ async def test_only_the_two_sides_and_organisers_may_join_a_conversation(
 
 
 def _conversation(booth, talent, recruiter):
-    services.do_join_queue(talent, booth.pk)
-    return services.do_take(recruiter, booth.pk)
+    do_join_queue(talent, booth.pk)
+    return do_take(recruiter, booth.pk)
 
 
 async def test_an_organiser_reads_a_conversation_but_does_not_write_in_it(
@@ -203,8 +205,8 @@ async def test_a_message_to_someone_elses_conversation_is_refused(
 ):
     conversation = await sync_to_async(_conversation)(booth_a, talent, recruiter)
 
-    with pytest.raises(services.ChatError) as refused:
-        await sync_to_async(services.do_post_conversation_message)(
+    with pytest.raises(ChatError) as refused:
+        await sync_to_async(do_post_conversation_message)(
             outsider_recruiter, conversation.pk, "hi", "4c0f0e4e-2b4f-4b55-9f0e-3c1c7a0b9d11"
         )
 
@@ -242,7 +244,7 @@ async def test_closing_with_an_outcome_reaches_the_talent(connect, booth_a, tale
     mine = await connect(f"/ws/chat/{conversation.pk}/", talent)
     await mine.receive_type("hello")
 
-    await sync_to_async(services.do_close)(recruiter, conversation.pk, "contact", "Talk soon")
+    await sync_to_async(do_close)(recruiter, conversation.pk, "contact", "Talk soon")
     state = await mine.receive_type("conversation")
     await mine.post("one more thing")
 
@@ -261,7 +263,7 @@ async def test_a_handover_cuts_the_previous_recruiter_and_admits_the_colleague(
     before = await connect(f"/ws/chat/{conversation.pk}/", recruiter)
     await before.receive_type("hello")
 
-    await sync_to_async(services.do_handover)(recruiter, conversation.pk, company_admin.pk)
+    await sync_to_async(do_handover)(recruiter, conversation.pk, company_admin.pk)
 
     assert await before.receive_close() == CLOSE_FORBIDDEN
     after = await connect(f"/ws/chat/{conversation.pk}/", company_admin)

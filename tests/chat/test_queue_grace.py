@@ -4,7 +4,7 @@ matters."""
 
 import pytest
 
-from chat import services
+from chat.actions.queue import booth_summary, do_join_queue, my_queue_entry, touch_queue_entries
 
 
 @pytest.fixture
@@ -14,32 +14,32 @@ def grace(settings):
 
 
 def test_a_place_survives_an_absence_shorter_than_the_grace_period(clock, booth_a, talent, grace):
-    entry = services.do_join_queue(talent, booth_a.pk)
+    entry = do_join_queue(talent, booth_a.pk)
 
     clock.shift(grace - 1)
 
-    assert services.my_queue_entry(talent, booth_a) == entry
+    assert my_queue_entry(talent, booth_a) == entry
 
 
 def test_a_place_expires_when_the_talent_is_not_seen_for_the_grace_period(
     clock, booth_a, talent, grace
 ):
-    services.do_join_queue(talent, booth_a.pk)
+    do_join_queue(talent, booth_a.pk)
 
     clock.shift(grace + 1)
 
-    assert services.my_queue_entry(talent, booth_a) is None
-    assert services.booth_summary(booth_a)["waiting"] == 0
+    assert my_queue_entry(talent, booth_a) is None
+    assert booth_summary(booth_a)["waiting"] == 0
 
 
 def test_being_seen_on_any_page_keeps_the_place_alive_past_the_grace_period(
     clock, booth_a, talent, grace
 ):
-    entry = services.do_join_queue(talent, booth_a.pk)
+    entry = do_join_queue(talent, booth_a.pk)
 
     for _ in range(3):  # a heartbeat from another page every grace - 1 seconds
         clock.shift(grace - 1)
-        services.touch_queue_entries(talent.pk)
+        touch_queue_entries(talent.pk)
     clock.shift(grace - 1)
 
-    assert services.my_queue_entry(talent, booth_a) == entry
+    assert my_queue_entry(talent, booth_a) == entry

@@ -21,7 +21,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from booths.models import Company
-from chat import services as chat_services
+from chat.actions.conversations import do_post_conversation_message
+from chat.actions.lobby import do_post_lobby_message
+from chat.actions.queue import do_join_queue, do_take
 from expo.schedule import services as schedule_services
 from tests.chat.servers import uvicorn_servers
 from tests.e2e.conftest import WAIT_MS
@@ -123,15 +125,15 @@ def build_expo(edition):
     schedule_services.register(session.pk, talent)
 
     other = TalentProfileFactory(user=UserFactory(full_name="Otto Other")).user
-    chat_services.do_join_queue(other, booth.pk)
-    conversation = chat_services.do_take(recruiter, booth.pk)
-    chat_services.do_post_conversation_message(
+    do_join_queue(other, booth.pk)
+    conversation = do_take(recruiter, booth.pk)
+    do_post_conversation_message(
         recruiter, conversation.pk, "Hello Otto, thanks for visiting.", uuid.uuid4()
     )
-    chat_services.do_post_conversation_message(
+    do_post_conversation_message(
         other, conversation.pk, "Hi! Do you hire interns? https://example.org", uuid.uuid4()
     )
-    chat_services.do_post_lobby_message(recruiter, booth.pk, "Welcome to our booth!", uuid.uuid4())
+    do_post_lobby_message(recruiter, booth.pk, "Welcome to our booth!", uuid.uuid4())
     # Q&A in every state the live room shows (hidden ones to the host only).
     QuestionFactory(session=session, author=other, body="Do you hire interns?", votes=3)
     QuestionFactory(session=session, author=talent, body="A graduate scheme?", status="answered")

@@ -62,8 +62,8 @@ def test_the_expos_day_turns_at_midnight_in_hong_kong_not_in_utc(db, clock):
 
 
 def test_queues_open_at_the_editions_start_and_close_at_its_end(db, clock, booth_a, talent):
-    from chat import services
-    from chat.services import ChatError
+    from chat.actions.queue import do_join_queue
+    from chat.actions.rooms import ChatError
 
     edition = booth_a.edition
     edition.starts_at = timezone.now() + timedelta(minutes=1)
@@ -71,12 +71,12 @@ def test_queues_open_at_the_editions_start_and_close_at_its_end(db, clock, booth
     edition.save()
 
     with pytest.raises(ChatError) as closed:
-        services.do_join_queue(talent, booth_a.pk)
+        do_join_queue(talent, booth_a.pk)
     clock.move_to(edition.starts_at)
-    entry = services.do_join_queue(talent, booth_a.pk)
+    entry = do_join_queue(talent, booth_a.pk)
     clock.move_to(edition.ends_at)
     with pytest.raises(ChatError) as closed_again:
-        services.do_join_queue(talent, booth_a.pk)
+        do_join_queue(talent, booth_a.pk)
 
     assert (closed.value.code, closed_again.value.code) == ("expo_closed", "expo_closed")
     assert entry.joined_at == edition.starts_at
