@@ -61,14 +61,7 @@ class HallFilter(django_filters.FilterSet):
         if not value:
             return queryset
         text = Q(company__name__icontains=value)
-        for field in (
-            "tagline",
-            "description",
-            "tagline_zh_hant",
-            "description_zh_hant",
-            "tagline_zh_hans",
-            "description_zh_hans",
-        ):
+        for field in Booth.TEXT_FIELDS:
             text |= Q(**{f"{field}__icontains": value})
         return queryset.filter(text)
 

@@ -10,17 +10,7 @@ from .models import Booth, Membership, Sector
 class BoothForm(forms.ModelForm):
     class Meta:
         model = Booth
-        fields = [
-            "tagline",
-            "description",
-            "tagline_zh_hant",
-            "description_zh_hant",
-            "tagline_zh_hans",
-            "description_zh_hans",
-            "video_url",
-            "logo",
-            "banner",
-        ]
+        fields = [*Booth.TEXT_FIELDS, "video_url", "logo", "banner"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 12}),
             "description_zh_hant": forms.Textarea(attrs={"rows": 6}),

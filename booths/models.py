@@ -152,6 +152,17 @@ class Booth(models.Model):
         ]
         indexes = [models.Index(fields=["edition", "status"])]
 
+    # The company's own words, in each language it wrote them: the editor, the service that saves
+    # them and the hall's text search all use this one list.
+    TEXT_FIELDS = (
+        "tagline",
+        "description",
+        "tagline_zh_hant",
+        "description_zh_hant",
+        "tagline_zh_hans",
+        "description_zh_hans",
+    )
+
     def __str__(self):
         return f"{self.company} @ {self.edition}"
 

@@ -112,15 +112,7 @@ def update_booth(booth, data: dict) -> Booth:
     """Save the editor's fields. New images are resized and re-encoded (no EXIF); the old file
     is removed after commit. A booth's status does not change here: an approved booth stays
     public while its company edits it (the organiser can request changes at any time)."""
-    fields = [
-        "tagline",
-        "description",
-        "tagline_zh_hant",
-        "description_zh_hant",
-        "tagline_zh_hans",
-        "description_zh_hans",
-        "video_url",
-    ]
+    fields = [*Booth.TEXT_FIELDS, "video_url"]
     for name in fields:
         setattr(booth, name, data[name])
     old_files = []

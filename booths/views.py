@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import toggle_share
 from expo.context_processors import current_edition
+from expo.lib.charts import bar_chart
 from expo.lib.spreadsheets import csv_response
 
 from . import extensions, presence, services
@@ -26,7 +27,6 @@ from .access import (
     membership_for,
     staff_company,
 )
-from .charts import bar_chart
 from .content import render_markdown, video_embed_url
 from .filters import HallFilter
 from .forms import BoothForm, BrochureForm, InviteForm
@@ -229,12 +229,16 @@ def console(request):
 
 
 def _own_booth(request):
-    """The company's booth at the current expo, created as a draft on first use (admins)."""
+    """The company's booth at the current expo (admins). A POST creates it as a draft on first
+    use; a GET never writes, and before the first save it shows an unsaved draft."""
     company = staff_company(request, role=Membership.Role.ADMIN)
-    booth, _ = Booth.objects.select_related("company", "edition").get_or_create(
-        edition=_edition_or_404(request), company=company
+    edition = _edition_or_404(request)
+    booths = Booth.objects.select_related("company", "edition")
+    if request.method == "POST":
+        return booths.get_or_create(edition=edition, company=company)[0]
+    return booths.filter(edition=edition, company=company).first() or Booth(
+        edition=edition, company=company
     )
-    return booth
 
 
 def console_booth(request):
@@ -255,7 +259,7 @@ def console_booth(request):
             "membership": membership_for(request.user),
             "form": form,
             "brochure_form": BrochureForm(),
-            "brochures": list(booth.brochures.all()),
+            "brochures": list(booth.brochures.all()) if booth.pk else [],
             "description_html": render_markdown(booth.display_description),
             "video_embed_url": video_embed_url(booth.video_url),
         },
@@ -415,7 +419,7 @@ def console_analytics(request):
             "booth": booth,
             "days": days,
             "stats": stats,
-            "chart": bar_chart(stats["rows"]),
+            "chart": bar_chart(stats["rows"], bar_key="visits", line_key="visitors"),
             "day_choices": [7, 14, 30, 90],
         },
     )

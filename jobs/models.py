@@ -109,6 +109,11 @@ class Job(models.Model):
         )
 
     @property
+    def is_closed_by_deadline(self):
+        """Published, but past its deadline: closed by the clock, not by anyone."""
+        return self.status == self.Status.PUBLISHED and not self.is_open()
+
+    @property
     def skill_list(self):
         return [s.strip() for s in self.skills.split(",") if s.strip()]
 

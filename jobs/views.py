@@ -162,8 +162,7 @@ def saved_jobs(request):
         .select_related("job__company", "job__sector")
         .defer("job__search_vector", "job__description")
     )
-    now = timezone.now()
-    return render(request, "jobs/saved.html", {"saved": saved, "now": now})
+    return render(request, "jobs/saved.html", {"saved": saved})
 
 
 @login_required
@@ -239,7 +238,7 @@ def console(request):
     return render(
         request,
         "jobs/console/job_list.html",
-        {"company": company, "jobs": jobs, "now": timezone.now()},
+        {"company": company, "jobs": jobs},
     )
 
 

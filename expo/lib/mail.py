@@ -12,6 +12,8 @@ from celery import shared_task
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 
+from . import urls
+
 
 def message_to_dict(message: EmailMessage) -> dict:
     return {
@@ -87,7 +89,7 @@ def send_templated_email(name, recipients, context, reply_to=None):
         else:
             language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
         with translation.override(language):
-            site_url = settings.SITE_URL.rstrip("/")
+            site_url = urls.site_url()
             ctx = {
                 "site_url": site_url,
                 "base_url": site_url,

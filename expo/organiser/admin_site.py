@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from expo.lib.admin_permissions import has_admin_permissions, permission_required
-from expo.lib.charts import bar_chart
+from expo.lib.charts import bar_chart, labelled
 
 from .consumers import OPERATIONS_PERMISSIONS
 
@@ -47,11 +47,13 @@ class ExpoAdminSite(admin.AdminSite):
             context.update(
                 data=data,
                 applications_chart=bar_chart(
-                    (day.strftime("%d %b"), n)
-                    for day, n in data["activity"]["applications_per_day"]
+                    labelled(
+                        (day.strftime("%d %b"), n)
+                        for day, n in data["activity"]["applications_per_day"]
+                    )
                 ),
-                tracks_chart=bar_chart(data["activity"]["registrations_per_track"]),
-                sectors_chart=bar_chart(data["sectors"]),
+                tracks_chart=bar_chart(labelled(data["activity"]["registrations_per_track"])),
+                sectors_chart=bar_chart(labelled(data["sectors"])),
             )
         return TemplateResponse(request, "admin/organiser/dashboard.html", context)
 

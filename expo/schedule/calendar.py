@@ -1,10 +1,9 @@
 """iCalendar documents: one session, or a person's registered sessions as a subscribable feed."""
 
-from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from .services import absolute, site_url
+from expo.lib.urls import absolute_reverse, site_url
 
 PRODID = "-//Virtual Career Expo//Schedule//EN"
 
@@ -15,7 +14,7 @@ def _uid(session) -> str:
 
 
 def _event(session, now) -> Event:
-    url = absolute(reverse("expo:session", args=[session.pk]))
+    url = absolute_reverse("expo:session", args=[session.pk])
     event = Event()
     event.add("uid", _uid(session))
     event.add("dtstamp", now)

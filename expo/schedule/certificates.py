@@ -5,10 +5,10 @@ import re
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from expo.lib.urls import absolute_reverse
 from expo.schedule.models import (
     Attendance,
     Certificate,
@@ -17,8 +17,6 @@ from expo.schedule.models import (
     Stage,
     certificate_code,
 )
-
-from .services import absolute
 
 CODE_PATTERN = re.compile(r"^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$")
 
@@ -140,8 +138,8 @@ def issue_for_session(session_id: int, now=None) -> list[Certificate]:
                 {
                     "session": session,
                     "certificate": certificate,
-                    "verify_url": absolute(reverse("expo:certificate", args=[certificate.code])),
-                    "pdf_url": absolute(reverse("expo:certificate_pdf", args=[certificate.code])),
+                    "verify_url": absolute_reverse("expo:certificate", args=[certificate.code]),
+                    "pdf_url": absolute_reverse("expo:certificate_pdf", args=[certificate.code]),
                 },
             )
     return issued
@@ -179,7 +177,7 @@ def public_document(certificate) -> dict:
         "date": timezone.localtime(session.starts_at, session.edition.tz).date().isoformat(),
         "issued_at": certificate.issued_at.isoformat(),
         "issuer": session.edition.name,
-        "url": absolute(reverse("expo:certificate", args=[certificate.code])),
+        "url": absolute_reverse("expo:certificate", args=[certificate.code]),
     }
 
 
@@ -206,7 +204,7 @@ def render_pdf(certificate) -> bytes:
     session = certificate.session
     edition = session.edition
     date = formats.date_format(timezone.localtime(session.starts_at, edition.tz), "j F Y")
-    verify = absolute(reverse("expo:certificate", args=[certificate.code]))
+    verify = absolute_reverse("expo:certificate", args=[certificate.code])
     lines = [
         ("F2", 30, 470, _("Certificate of completion")),
         ("F1", 14, 430, _("This certifies that")),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from expo.lib import mail
 from expo.lib.realtime import notify_user_on_commit
+from expo.lib.urls import absolute_reverse
 from expo.schedule.models import CalendarFeed, Notice, Registration, Session
 
 
@@ -27,15 +28,6 @@ class ScheduleError(Exception):
 
 
 # --- Email -------------------------------------------------------------------------------
-def site_url() -> str:
-    """The public address for links that leave a request (emails, calendars, certificates)."""
-    return settings.SITE_URL.rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return f"{site_url()}{path}"
-
-
 def send_schedule_email(template: str, user, context: dict) -> None:
     """One email from the trio templates/expo/email/<template>_*, in the user's language."""
     mail.send_templated_email(f"expo/email/{template}", [user], context)
@@ -44,8 +36,8 @@ def send_schedule_email(template: str, user, context: dict) -> None:
 def _session_context(session):
     return {
         "session": session,
-        "session_url": absolute(reverse("expo:session", args=[session.pk])),
-        "ics_url": absolute(reverse("expo:session_ics", args=[session.pk])),
+        "session_url": absolute_reverse("expo:session", args=[session.pk]),
+        "ics_url": absolute_reverse("expo:session_ics", args=[session.pk]),
     }
 
 

@@ -59,14 +59,17 @@ def test_an_admin_edits_the_booth_with_a_logo_that_is_resized_and_stripped_of_ex
     assert booth.logo.name.startswith("booths/logos/")
 
 
-def test_a_new_booth_is_created_as_a_draft_when_the_admin_opens_the_editor(
+def test_opening_the_editor_writes_nothing_and_the_first_save_creates_a_draft(
     client, company_admin, edition, company_a
 ):
     client.force_login(company_admin)
 
-    response = client.get(EDITOR)
+    page = client.get(EDITOR)
 
-    assert response.status_code == 200
+    assert page.status_code == 200
+    assert "Save the booth" in page.content.decode()
+    assert not Booth.objects.exists()
+    assert client.post(EDITOR, booth_data()).status_code == 302
     assert Booth.objects.get(company=company_a, edition=edition).status == Booth.Status.DRAFT
 
 

@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from expo.lib.urls import site_url
+
 from .models import Announcement, AnnouncementDelivery
 
 BATCH_SIZE = 200
@@ -45,10 +47,9 @@ def unsubscribe_token(user) -> str:
 def announcement_email(announcement, user):
     """The email of one announcement to one user, in the user's language, with a one-click
     unsubscribe link (also as List-Unsubscribe)."""
-    from django.conf import settings
 
     path = reverse("announcement_unsubscribe", args=[unsubscribe_token(user)])
-    base = settings.SITE_URL.rstrip("/")
+    base = site_url()
     context = {"announcement": announcement, "user": user, "unsubscribe_url": base + path}
     with translation.override(user.language or "en"):
         subject = render_to_string("expo/email/announcement_subject.txt", context).strip()
