@@ -1,7 +1,7 @@
 """Every change to booths, their media, visits, bookmarks and teams that matters happens here.
 
 Each service says its side effects. Emails go through Django's email API, whose backend
-(expo.lib.mail.CeleryEmailBackend) queues them for Celery after the transaction commits.
+(expo.lib.mail.OutboxEmailBackend) writes them to the outbox in the same transaction.
 """
 
 import datetime as dt

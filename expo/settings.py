@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    "post_office",  # the email outbox's rows (expo/lib/outbox.py sends them)
     # The product, bottom layer first (README, "Architecture"; import-linter enforces it).
     "expo",
     "accounts",
@@ -155,9 +156,23 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task a killed worker left unacknowledged is handed to another worker after this long (the
+# Redis transport cannot tell a dead worker from a slow one). Nothing that must happen once
+# waits for it: outbox rows and announcement deliveries are found again by the beat sweeps.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # The outbox sweep: emails whose worker died are due again when their lease ends.
+    "send-outbox": {
+        "task": "expo.tasks.send_outbox",
+        "schedule": env.float("OUTBOX_SWEEP_SECONDS", default=15.0),
+    },
+    # Announcements whose sending task was lost (a killed worker) carry on from where they were.
+    "resume-announcements": {
+        "task": "expo.announcements.tasks.resume_announcements",
+        "schedule": 30.0,
+    },
     "refresh-key-figures": {
         "task": "expo.tasks.refresh_key_figures",
         "schedule": crontab(minute="*"),
@@ -184,8 +199,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email -------------------------------------------------------------------------------
-# Every message goes through expo.lib.mail.CeleryEmailBackend, which queues a Celery task after
-# the transaction commits; the task delivers with EMAIL_DELIVERY_BACKEND.
+# Every message goes through the outbox (expo/lib/outbox.py): expo.lib.mail.OutboxEmailBackend
+# writes it as a row in the caller's transaction; the send_outbox task delivers it with
+# EMAIL_DELIVERY_BACKEND, marks it sent and logs every attempt.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_DELIVERY_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
@@ -195,7 +211,17 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-EMAIL_BACKEND = "expo.lib.mail.CeleryEmailBackend"
+EMAIL_BACKEND = "expo.lib.mail.OutboxEmailBackend"
+# A claimed row is due again this long after its worker claimed it, if the worker died.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=30)
+OUTBOX_MAX_RETRIES = env.int("OUTBOX_MAX_RETRIES", default=10)
+POST_OFFICE = {
+    # Only post-office's models and admin are used; expo/lib/outbox.py sends (it explains why).
+    "BACKENDS": {"default": EMAIL_DELIVERY_BACKEND},
+    "CELERY_ENABLED": False,
+    "DEFAULT_PRIORITY": "medium",
+    "MESSAGE_ID_ENABLED": True,
+}
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="I&T Career Expo <expo@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

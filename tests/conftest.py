@@ -70,10 +70,11 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
-def _email_through_celery(settings):
-    """pytest-django swaps EMAIL_BACKEND for locmem; put our Celery backend back so tests see
-    mail go through the task, which delivers into mail.outbox (locmem) after commit."""
-    settings.EMAIL_BACKEND = "expo.lib.mail.CeleryEmailBackend"
+def _email_through_the_outbox(settings):
+    """pytest-django swaps EMAIL_BACKEND for locmem; put the outbox back so tests see mail
+    written as outbox rows and delivered by the send_outbox task (eager) into mail.outbox
+    (locmem) after commit."""
+    settings.EMAIL_BACKEND = "expo.lib.mail.OutboxEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

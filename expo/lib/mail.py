@@ -1,12 +1,10 @@
-"""Email leaves the request through Celery.
+"""Email goes through the outbox (expo/lib/outbox.py).
 
-CeleryEmailBackend is Django's EMAIL_BACKEND: it turns each message into JSON and queues
-``deliver_email`` (below) once the surrounding transaction commits. The task rebuilds the
-message and hands it to EMAIL_DELIVERY_BACKEND (SMTP, console or file). allauth, our services and
-the admin all send through Django's email API, so they all go this way.
+OutboxEmailBackend is Django's EMAIL_BACKEND: each message becomes a queued row (a
+django-post-office Email) in the caller's transaction, and the worker (the send_outbox task)
+sends it with EMAIL_DELIVERY_BACKEND (SMTP, console or file) after the commit. allauth, our
+services and the admin all send through Django's email API, so they all go this way.
 """
-
-import smtplib
 
 from celery import shared_task
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
@@ -55,18 +53,16 @@ def delivery_connection(**kwargs):
     return get_connection(settings.EMAIL_DELIVERY_BACKEND, **kwargs)
 
 
-class CeleryEmailBackend(BaseEmailBackend):
-    def send_messages(self, email_messages):
-        from django.db import transaction
+class OutboxEmailBackend(BaseEmailBackend):
+    """Writes each message as an outbox row in the current transaction (nothing is sent here:
+    a rolled-back transaction sends nothing, a committed one can no longer lose its email)."""
 
-        count = 0
+    def send_messages(self, email_messages):
+        from .outbox import queue
+
         for message in email_messages:
-            if message.attachments:
-                raise ValueError("Attachments are not queued; deliver them from a task.")
-            payload = message_to_dict(message)
-            transaction.on_commit(lambda p=payload: deliver_email.delay(p))
-            count += 1
-        return count
+            queue(message)
+        return len(email_messages)
 
 
 def send_templated_email(name, recipients, context, reply_to=None):
@@ -75,8 +71,8 @@ def send_templated_email(name, recipients, context, reply_to=None):
     recipients are users or plain addresses. Each user gets the email in their own language
     (User.language); a plain address gets the active language (the sender's, e.g. an
     inviter's, or the site's default outside a request). One message per
-    recipient, so that nobody sees who else received it. Sending queues Celery tasks after
-    commit (CeleryEmailBackend), so call this from inside the service's transaction.
+    recipient, so that nobody sees who else received it. Sending writes outbox rows
+    (OutboxEmailBackend), so call this from inside the service's transaction.
     """
     from django.conf import settings
     from django.template.loader import render_to_string
@@ -109,26 +105,10 @@ def send_templated_email(name, recipients, context, reply_to=None):
         message.send()
 
 
-# Named as before mail.py moved to expo/lib/, so that emails queued then are still delivered.
-@shared_task(
-    name="expo.tasks.deliver_email",
-    autoretry_for=(
-        smtplib.SMTPServerDisconnected,
-        smtplib.SMTPConnectError,
-        ConnectionError,
-        TimeoutError,
-    ),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+# Named as before mail.py moved to expo/lib/: messages queued as Celery tasks by the version
+# before the outbox land in the outbox.
+@shared_task(name="expo.tasks.deliver_email", ignore_result=True)
 def deliver_email(payload: dict) -> None:
-    """Deliver one queued email with the configured delivery backend."""
-    message = message_from_dict(payload)
-    try:
-        with delivery_connection() as connection:
-            connection.send_messages([message])
-    except smtplib.SMTPResponseException as error:
-        if 400 <= error.smtp_code < 500:  # transient: greylisting, mailbox busy
-            raise deliver_email.retry(exc=error, countdown=60) from error
-        raise
+    from .outbox import queue
+
+    queue(message_from_dict(payload))

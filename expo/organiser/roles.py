@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 OUR_APPS = ("expo", "schedule", "organiser", "accounts", "booths", "jobs", "chat")
 AUDIT_LOG = ("admin", "logentry", ("view",))  # every role may read who changed what
+OUTBOX = ("post_office", "*", ("view",))  # every role may see what was emailed, and its log
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 ALL = (VIEW, ADD, CHANGE, DELETE)
 
@@ -16,13 +17,14 @@ ROLES = {
     # Names are stored in the database; the translated label is for documentation and admin.
     "Read-only analyst": {
         "label": _("Read-only analyst"),
-        "rules": [*[(app, "*", (VIEW,)) for app in OUR_APPS], AUDIT_LOG],
+        "rules": [*[(app, "*", (VIEW,)) for app in OUR_APPS], AUDIT_LOG, OUTBOX],
     },
     "Content moderator": {
         "label": _("Content moderator"),
         "rules": [
             *[(app, "*", (VIEW,)) for app in OUR_APPS],
             AUDIT_LOG,
+            OUTBOX,
             ("booths", "booth", (CHANGE,)),
             ("booths", "company", (CHANGE,)),
             ("jobs", "job", (CHANGE,)),
@@ -34,9 +36,11 @@ ROLES = {
         "rules": [
             *[(app, "*", (VIEW,)) for app in OUR_APPS],
             AUDIT_LOG,
+            OUTBOX,
             ("expo", "*", ALL),
             ("schedule", "*", ALL),
             ("organiser", "*", ALL),
+            ("post_office", "email", (CHANGE,)),  # send failed emails again
         ],
     },
 }

@@ -6,11 +6,17 @@ from django.core.cache import cache
 
 from expo.models import ExpoEdition
 
-from .announcements.tasks import send_announcement
+from .announcements.tasks import resume_announcements, send_announcement
 from .figures import busiest_sectors, key_figures
 from .imports.tasks import check_import, run_import
 
-__all__ = ["check_import", "refresh_key_figures", "run_import", "send_announcement"]
+__all__ = [
+    "check_import",
+    "refresh_key_figures",
+    "resume_announcements",
+    "run_import",
+    "send_announcement",
+]
 
 
 # Named as before the organiser app existed (CELERY_BEAT_SCHEDULE uses the name).

@@ -28,7 +28,7 @@ def signup(client, **overrides):
     return client.post(reverse("account_signup"), data)
 
 
-def test_signup_sends_verification_email_through_celery_after_commit(
+def test_signup_sends_verification_email_through_the_outbox_after_commit(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -86,6 +86,7 @@ ACTIONS = {
             "schedule.session": {"cancel_and_notify"},
             "organiser.announcement": {"send_announcements"},
         },
+        {"post_office.email": {"requeue_failed"}},
         {
             model: {"delete_selected"}
             for model in (*EXPO_MODELS, *SCHEDULE_MODELS, *ORGANISER_MODELS)

@@ -187,3 +187,35 @@ def test_the_organiser_sends_from_admin_and_a_second_click_sends_nothing(
     assert "1 of 1 recipients (100%)" in progress.content.decode()
     preview = client.get(reverse("admin:organiser_announcement_preview", args=[announcement.pk]))
     assert "It now starts at 3 pm." in preview.content.decode()
+
+
+@pytest.mark.django_db
+def test_deliveries_marked_sent_have_their_emails_in_the_outbox_even_if_the_worker_dies(
+    edition, django_capture_on_commit_callbacks
+):
+    from post_office.models import STATUS, Email
+
+    from expo.lib import outbox
+
+    for _ in range(5):
+        UserFactory()
+    announcement = announcement_for(edition)
+
+    # Nothing runs after the commits: the worker is killed right after each transaction.
+    with django_capture_on_commit_callbacks(execute=False):
+        services.request_send(announcement.pk)
+        assert services.send_next_batch(announcement.pk, batch_size=3) == 3
+
+    marked = set(
+        AnnouncementDelivery.objects.filter(sent_at__isnull=False).values_list(
+            "user__email", flat=True
+        )
+    )
+    queued = Email.objects.filter(subject="Fintech clinic moved", status=STATUS.queued)
+    assert len(marked) == 3
+    assert sorted(e.to[0] for e in queued) == sorted(marked)
+    assert mail.outbox == []
+
+    outbox.send_due()  # the sweep after the worker's restart
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(marked)

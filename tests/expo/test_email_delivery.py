@@ -1,12 +1,11 @@
-"""Email leaves through Celery and reaches a real SMTP server; transient SMTP errors retry."""
+"""Email leaves through the outbox after commit and reaches a real SMTP server."""
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-from celery.exceptions import Retry
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import send_mail
 
-from expo.lib.mail import deliver_email, message_from_dict, message_to_dict
+from expo.lib.mail import message_from_dict, message_to_dict
 from tests.harness import free_port
 
 pytestmark = pytest.mark.django_db
@@ -79,36 +78,3 @@ def test_nothing_is_sent_before_the_transaction_commits(
     assert len(callbacks) == 1
     callbacks[0]()
     assert [m.subject for m in mailoutbox] == ["Hello"]
-
-
-class GreylistingInbox(Inbox):
-    """Answers the first delivery with 451 (try again later), as greylisting servers do."""
-
-    attempts = 0
-
-    async def handle_DATA(self, server, session, envelope):
-        self.attempts += 1
-        if self.attempts == 1:
-            return "451 4.7.1 Greylisted, try again later"
-        return await super().handle_DATA(server, session, envelope)
-
-
-def test_a_transient_smtp_error_is_retried_until_delivered(settings):
-    inbox = GreylistingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
-    payload = message_to_dict(
-        EmailMessage("Reminder", "Body", "expo@example.org", ["t@example.org"])
-    )
-    try:
-        with pytest.raises(Retry) as retry:
-            deliver_email.delay(payload)
-        assert retry.value.when == 60
-        deliver_email.delay(payload)  # what the worker runs 60 s later
-    finally:
-        controller.stop()
-
-    assert inbox.attempts == 2
-    assert [m["Subject"] for m in inbox.messages] == ["Reminder"]

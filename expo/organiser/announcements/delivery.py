@@ -19,7 +19,8 @@ UNSUBSCRIBE_SALT = "expo.announcements.unsubscribe"
 
 def send_next_batch(announcement_id, batch_size=BATCH_SIZE) -> int:
     """Claim up to batch_size unsent deliveries (skip_locked, so parallel runs never share a
-    row), queue their emails and mark them sent in the same transaction. Returns how many."""
+    row), write their emails to the outbox and mark them sent in the same transaction: a
+    delivery marked sent always has its email queued (expo/lib/outbox.py). Returns how many."""
     with transaction.atomic():
         announcement = Announcement.objects.get(pk=announcement_id)
         batch = list(

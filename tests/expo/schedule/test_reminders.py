@@ -181,3 +181,25 @@ def test_starting_now_is_not_pushed_long_after_the_start(session):
     RegistrationFactory(session=session)
 
     assert services.announce_sessions_starting(now=START + timedelta(minutes=30)) == 0
+
+
+@pytest.mark.django_db
+def test_a_reminder_marked_sent_has_its_email_in_the_outbox_even_if_the_worker_dies(
+    session, django_capture_on_commit_callbacks
+):
+    from post_office.models import STATUS, Email
+
+    from expo.lib import outbox
+
+    registration = RegistrationFactory(session=session)
+
+    with django_capture_on_commit_callbacks(execute=False):  # killed right after the commit
+        assert services.send_due_reminders(now=START - timedelta(minutes=10)) == 1
+
+    queued = Email.objects.get(status=STATUS.queued)
+    assert (queued.to, queued.subject) == ([registration.user.email], "Starting soon: Fintech 101")
+    assert mail.outbox == []
+
+    outbox.send_due()
+
+    assert subjects() == ["Starting soon: Fintech 101"]
