@@ -69,66 +69,88 @@ def _wait_for_port(port: int, what: str, timeout: float = 20) -> None:
     raise HarnessError(f"{what} did not start listening on port {port} within {timeout} s")
 
 
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on a loopback port; the fault suite restarts it."""
+
+    def __init__(self, root: Path):
+        self.pg_bin = find_pg_bin()
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        self.root = root / "pg"
+        self.root.mkdir()
+        self.prefix = []
+        if as_root:
+            shutil.chown(root, "postgres")
+            shutil.chown(self.root, "postgres")
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self.port = free_port()
+        self.data = self.root / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/expo"
+
+    def run(self, *args, check=True):
+        result = subprocess.run(
+            [*self.prefix, *args], cwd=self.root, capture_output=True, text=True, check=False
+        )
+        if check and result.returncode:
+            raise HarnessError(f"{args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def init(self) -> "PostgresServer":
+        self.run(
+            str(self.pg_bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
+        self.start()
+        self.run(
+            str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+            "postgres", "expo",
+        )  # fmt: skip
+        return self
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self.run(
+            str(self.pg_bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+            "-o",
+            options,
+        )
+        _wait_for_port(self.port, "PostgreSQL")
+
+    def stop(self, mode="immediate") -> None:
+        self.run(
+            str(self.pg_bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop",
+            check=False,
+        )  # fmt: skip
+
+
 @contextlib.contextmanager
 def postgresql(root: Path):
-    pg_bin = find_pg_bin()
-    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    pg_root = root / "pg"
-    pg_root.mkdir()
-    prefix = []
-    if as_root:
-        shutil.chown(root, "postgres")
-        shutil.chown(pg_root, "postgres")
-        prefix = ["runuser", "-u", "postgres", "--"]
-
-    def run(*args):
-        result = subprocess.run(
-            [*prefix, *args], cwd=pg_root, capture_output=True, text=True, check=False
-        )
-        if result.returncode:
-            raise HarnessError(f"{args[0]} failed:\n{result.stdout}\n{result.stderr}")
-
-    port = free_port()
-    data = pg_root / "data"
-    run(
-        str(pg_bin / "initdb"),
-        "-D",
-        str(data),
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C.UTF-8",
-        "--no-sync",
-    )
-    options = (
-        f"-p {port} -k {pg_root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    )
-    run(
-        str(pg_bin / "pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(pg_root / "log"),
-        "-w",
-        "start",
-        "-o",
-        options,
-    )
+    server = PostgresServer(root)
     try:
-        _wait_for_port(port, "PostgreSQL")
-        run(str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "expo")
-        yield f"postgres://postgres@127.0.0.1:{port}/expo"
+        server.init()
+        yield server.url
     finally:
-        subprocess.run(
-            [*prefix, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            cwd=pg_root,
-            capture_output=True,
-            check=False,
-        )
+        server.stop()
 
 
 class RedisServer:

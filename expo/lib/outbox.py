@@ -98,7 +98,12 @@ def queue(message) -> "Email":  # noqa: F821 (post_office.models.Email, imported
 
 
 def _kick():
-    send_outbox.delay()
+    if send_outbox.app.conf.task_always_eager:
+        # Inline (make run, tests). Not delay(): eager delay() flips Celery's process-wide
+        # "join would block" flag, which threads sending at once can leave set.
+        send_outbox.apply()
+    else:
+        send_outbox.delay()
 
 
 def kick_after_commit() -> None:
