@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve serve-uvicorn seed test test-fast bench lint fmt worker beat lock messages catalogues clean
+.PHONY: help venv run serve serve-uvicorn seed test test-fast bench faults lint fmt worker beat lock messages catalogues clean
 
 help:
 	@echo "make run    set up and serve the demo expo on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite on throwaway PostgreSQL and Redis"
 	@echo "make bench  benchmarks on throwaway PostgreSQL and Redis, printed as a table"
+	@echo "make faults the fault suite: Redis, PostgreSQL and worker crashes, reconnect storms"
 	@echo "make lint | fmt | worker | beat | lock | messages | catalogues"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -71,6 +72,13 @@ test-fast: venv
 
 bench: venv
 	$(PY) -m tests.harness $(PY) -m bench.run
+
+# The fault suite (bench/faults.py): starts its own PostgreSQL, Redis, SMTP sink, two uvicorn
+# processes, a Celery worker and beat, injects the faults of an expo day, writes the counts to
+# bench/results.json. A few minutes; not part of `make test`.
+faults: venv
+	@.ci/install-system-packages
+	$(PY) -m bench.faults $(FAULTS_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .

@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import secrets
+import weakref
 
 import redis.exceptions
 from channels.consumer import get_handler_name
@@ -132,6 +133,40 @@ def share_caches():
         if shared is None:
             shared = _shared_caches[alias] = caches.create_connection(alias)
         setattr(caches._connections, alias, shared)
+
+
+REPLAY_GATHER_SECONDS = 0.02
+_replays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+
+
+async def batched_events_since(room, last):
+    """events_since, with the replays of one room that sockets of this process ask
+    for at nearly the same time (a reconnect storm, a resync after an outage) answered by one
+    database query from the oldest of their event ids, each socket getting its own part."""
+    loop = asyncio.get_running_loop()
+    batches = _replays.setdefault(loop, {})
+    batch = batches.get(room)
+    if batch is None:
+        batch = batches[room] = {"since": last, "future": loop.create_future()}
+        loop.call_later(REPLAY_GATHER_SECONDS, lambda: asyncio.ensure_future(_replay(room, batch)))
+    else:
+        batch["since"] = min(batch["since"], last)
+    events = await asyncio.shield(batch["future"])
+    return [event for event in events if event["id"] > last]
+
+
+async def _replay(room, batch):
+    batches = _replays.get(asyncio.get_running_loop(), {})
+    if batches.get(room) is batch:
+        del batches[room]  # later requests start the next batch
+    try:
+        events = await database_sync_to_async(events_since, thread_sensitive=False)(
+            room, batch["since"]
+        )
+    except Exception as error:  # noqa: BLE001 - every waiter sees it
+        batch["future"].set_exception(error)
+    else:
+        batch["future"].set_result(events)
 
 
 class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
@@ -319,7 +354,12 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
                 self._write(text)
 
     async def load_missed(self, room, last):
-        return await database_sync_to_async(self._load_missed)(room, last)
+        cls = type(self)
+        if cls._load_missed is not LiveConsumer._load_missed:  # a room with its own replay
+            return await database_sync_to_async(self._load_missed)(room, last)
+        if cls.check_room_access_sync is not LiveConsumer.check_room_access_sync:
+            await database_sync_to_async(self.check_room_access_sync)(room)  # on replay too
+        return await batched_events_since(room, last)
 
     def _load_missed(self, room, last):
         self.check_room_access_sync(room)  # checked on replay too

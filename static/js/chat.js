@@ -5,8 +5,9 @@
  * built as <a> elements (http/https only, rel="noopener nofollow ugc").
  *
  * No lost messages: every numbered event carries a per-room id without gaps. The client applies
- * them in order, holds back anything after a gap and asks the server to replay from the last id
- * it applied (also after every reconnect). Messages carry a client id and stay in an outbox until
+ * them in order and holds back anything after a gap for up to REORDER_MS (two server processes
+ * publish independently, so their events may arrive swapped); only a gap still open then makes
+ * it ask the server to replay from the last id it applied (as it does after every reconnect). Messages carry a client id and stay in an outbox until
  * acknowledged, so a resend after a broken connection is stored once. When the server answers
  * a post with {"type": "error", "retry": true} (a dependency is down: "not sent, retrying") the
  * post stays in the outbox and is sent again after a jittered backoff; {"type": "resync"} asks
@@ -24,6 +25,7 @@
   var TYPING_SEND_MS = 2000;
   var SUMMARY_POLL_MS = 10000;
   var RETRY_MAX_MS = 30000;
+  var REORDER_MS = 300; // how long an event after a gap waits for the missing one (see Streams)
 
   function fmt(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
@@ -202,7 +204,7 @@
   }
 
   Streams.prototype.add = function (room, lastId, apply) {
-    this.rooms[room] = { last: lastId || 0, pending: {}, apply: apply, syncing: false };
+    this.rooms[room] = { last: lastId || 0, pending: {}, apply: apply, syncing: false, timer: null };
   };
 
   Streams.prototype.sync = function (room) {
@@ -219,14 +221,23 @@
   Streams.prototype.handle = function (data) {
     if (data.type === "synced" && this.rooms[data.room]) {
       this.rooms[data.room].syncing = false;
+      this.checkGap(data.room); // a replay is capped: ask for the rest if events still wait
       return true;
     }
     var s = data.room && this.rooms[data.room];
     if (!s || typeof data.id !== "number") return false;
     if (data.id <= s.last) return true;
     if (data.id > s.last + 1) {
+      // Events published by two server processes may overtake each other on the way: hold
+      // this one back for a moment, and ask for a replay only if the gap is still there.
       s.pending[data.id] = data;
-      if (!s.syncing) this.sync(data.room);
+      if (!s.syncing && !s.timer) {
+        var self = this;
+        s.timer = setTimeout(function () {
+          s.timer = null;
+          self.checkGap(data.room);
+        }, REORDER_MS);
+      }
       return true;
     }
     s.apply(data);
@@ -237,8 +248,22 @@
       s.apply(next);
       s.last = next.id;
     }
-    for (var id in s.pending) if (parseInt(id, 10) <= s.last) delete s.pending[id];
+    this.dropApplied(s);
+    if (s.timer && !Object.keys(s.pending).length) {
+      clearTimeout(s.timer);
+      s.timer = null;
+    }
     return true;
+  };
+
+  Streams.prototype.dropApplied = function (s) {
+    for (var id in s.pending) if (parseInt(id, 10) <= s.last) delete s.pending[id];
+  };
+
+  Streams.prototype.checkGap = function (room) {
+    var s = this.rooms[room];
+    this.dropApplied(s);
+    if (Object.keys(s.pending).length && !s.syncing) this.sync(room);
   };
 
   /* ---- A socket with state badge, outbox and streams ---------------------------------- */

@@ -17,6 +17,7 @@
   var TZ_COOKIE = "visitor_tz";
   var PING_MS = 25000;
   var MAX_BACKOFF_MS = 30000;
+  var STABLE_MS = 10000;
   var MAX_TOASTS = 4;
   // Close codes the server uses to refuse a socket (chat/consumers.py): do not retry those.
   var REFUSED = { 4401: true, 4403: true, 4429: true };
@@ -112,6 +113,7 @@
     var pingTimer = null;
     var retryTimer = null;
     var stopped = false;
+    var openedAt = 0;
 
     function setState(state) {
       if (handlers.onState) handlers.onState(state);
@@ -132,7 +134,7 @@
         return scheduleRetry();
       }
       socket.addEventListener("open", function () {
-        attempts = 0;
+        openedAt = Date.now();
         setState("open");
         pingTimer = setInterval(function () {
           send({ type: "ping" });
@@ -152,6 +154,11 @@
       socket.addEventListener("close", function (event) {
         clearInterval(pingTimer);
         pingTimer = null;
+        // The backoff starts afresh only after a socket that stayed up: a server that accepts
+        // and at once refuses (4503 while Redis or PostgreSQL is down) is retried ever more
+        // slowly, so that a thousand clients do not hammer it in step.
+        if (openedAt && Date.now() - openedAt > STABLE_MS) attempts = 0;
+        openedAt = 0;
         if (stopped || REFUSED[event.code]) {
           stopped = true;
           setState("closed");

@@ -178,3 +178,37 @@ async def test_a_sixth_message_in_a_burst_is_rate_limited(connect, booth_a, tale
     await writer.post("one too many")
 
     assert (await writer.receive_type("error", "ack"))["code"] == "rate_limited"
+
+
+async def test_replays_asked_for_at_once_share_one_query_and_each_gets_its_part(
+    connect, booth_a, talent, monkeypatch
+):
+    import asyncio
+
+    from chat import services
+
+    writer = await connect(f"/ws/booth/{booth_a.pk}/", talent)
+    await writer.receive_type("hello")
+    for n in range(5):
+        await writer.post(f"message {n}")
+        await writer.receive_type("ack")
+    calls = []
+    real = services.events_since
+    monkeypatch.setattr(services, "events_since", lambda *a: calls.append(a) or real(*a))
+    room = f"lobby.{booth_a.pk}"
+    readers = [await connect(f"/ws/booth/{booth_a.pk}/") for _ in range(3)]
+    for reader in readers:
+        await reader.receive_type("hello")
+
+    for reader, last in zip(readers, (0, 2, 4), strict=True):
+        await reader.send({"type": "sync", "room": room, "last_event_id": last})
+
+    async def replayed(reader):
+        ids = []
+        while (event := await reader.receive_type("message", "synced"))["type"] == "message":
+            ids.append(event["id"])
+        return ids, event["last_event_id"]
+
+    results = await asyncio.gather(*(replayed(r) for r in readers))
+    assert results == [([1, 2, 3, 4, 5], 5), ([3, 4, 5], 5), ([5], 5)]
+    assert calls == [(room, 0)]
