@@ -343,6 +343,7 @@ class Client:
                     self.retry_later(ref)
                 else:
                     self.refused_posts += 1
+                    self.counts[f"refused_{data.get('code')}"] += 1
                     del self.outbox[ref]
             return
         if kind == "synced" and data.get("room") == self.room:
@@ -609,6 +610,7 @@ class Suite:
                 segment=Announcement.Segment.EVERYONE,
             )
             request_send(announcement.pk)
+            announcement.refresh_from_db()
             return announcement.pk, announcement.recipients_total
 
         await asyncio.sleep(2)
@@ -879,6 +881,9 @@ class Suite:
                 ),
                 "chat_resync_hints": counts["resync_hints"],
             }
+        )
+        self.notes.update(
+            {k: v for k, v in counts.items() if k.startswith(("refused_", "http_"))}
         )
         self.results["fault_handshake_http_500"] = sum(
             c.counts.get("http_500", 0) for c in self.clients

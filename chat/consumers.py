@@ -298,7 +298,12 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
         try:
             await getattr(self, "handle_" + kind.replace(".", "_"))(content)
         except ChatError as error:
-            await self.reject_frame(error.code, error.message, ref=content.get("client_id"))
+            # A rate-limited post stays in the client's outbox and goes again after a backoff
+            # (retries after an outage spend tokens too): it is late, never silently dropped.
+            extra = {"retry": True} if error.code == "rate_limited" else {}
+            await self.reject_frame(
+                error.code, error.message, ref=content.get("client_id"), **extra
+            )
         except TRANSIENT_ERRORS as error:
             # Not the client's fault: not counted as a bad frame; a post stays in the
             # client's outbox and is sent again (its client_id makes the retry idempotent).

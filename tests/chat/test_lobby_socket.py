@@ -175,9 +175,10 @@ async def test_a_sixth_message_in_a_burst_is_rate_limited(connect, booth_a, tale
     for n in range(5):
         await writer.post(f"burst {n}")
         await writer.receive_type("ack")
-    await writer.post("one too many")
+    client_id = await writer.post("one too many")
 
-    assert (await writer.receive_type("error", "ack"))["code"] == "rate_limited"
+    error = await writer.receive_type("error", "ack")
+    assert (error["code"], error["ref"], error["retry"]) == ("rate_limited", client_id, True)
 
 
 async def test_replays_asked_for_at_once_share_one_query_and_each_gets_its_part(
