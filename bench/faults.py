@@ -133,8 +133,9 @@ class Process:
             while time.monotonic() < deadline:
                 if self.popen.poll() is not None:
                     raise RuntimeError(f"{self.name} exited with {self.popen.returncode}")
-                with contextlib.suppress(OSError), socket.create_connection(
-                    ("127.0.0.1", self.port), 0.2
+                with (
+                    contextlib.suppress(OSError),
+                    socket.create_connection(("127.0.0.1", self.port), 0.2),
                 ):
                     return self
                 time.sleep(0.05)
@@ -182,9 +183,20 @@ class Stack:
         self.web = [
             Process(
                 f"web{n}",
-                [python, "-m", "uvicorn", "expo.asgi:application", "--host", "127.0.0.1",
-                 "--port", str(port), "--log-level", "warning", "--ws-per-message-deflate",
-                 "false"],
+                [
+                    python,
+                    "-m",
+                    "uvicorn",
+                    "expo.asgi:application",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                    "--ws-per-message-deflate",
+                    "false",
+                ],
                 self.env,
                 port=port,
                 log_path=self.logs / f"web{n}.log",
@@ -271,7 +283,7 @@ class Client:
                 )  # fmt: skip
             except InvalidStatus as error:
                 self.counts[f"http_{error.response.status_code}"] += 1
-            except (OSError, TimeoutError, ConnectionClosed, asyncio.TimeoutError):
+            except (OSError, TimeoutError, ConnectionClosed):
                 self.counts["connect_failed"] += 1
             else:
                 opened = time.monotonic()
@@ -593,14 +605,12 @@ class Suite:
         await self.until(
             lambda: all(c.synced_at for c in self.clients), 60, "the chat clients to connect"
         )
-        self.write_tasks = [
-            asyncio.ensure_future(self.write_loop(c, seq)) for c in self.writers
-        ]
+        self.write_tasks = [asyncio.ensure_future(self.write_loop(c, seq)) for c in self.writers]
         log(f"chat: {WRITERS} writers and {READERS} readers in {BOOTHS} lobbies")
 
     async def announcement_with_worker_kills(self):
-        from expo.announcements.models import Announcement
-        from expo.announcements.services import request_send
+        from expo.organiser.announcements.models import Announcement
+        from expo.organiser.announcements.services import request_send
 
         def create_and_send():
             announcement = Announcement.objects.create(
@@ -814,9 +824,8 @@ class Suite:
         self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
 
     async def wait_emails(self):
+        from expo.organiser.announcements.models import Announcement
         from post_office.models import STATUS, Email
-
-        from expo.announcements.models import Announcement
 
         def pending():
             announcement = Announcement.objects.get(pk=self.announcement_id)
@@ -840,9 +849,7 @@ class Suite:
             }
             last = {
                 booth: max(
-                    Event.objects.filter(room__key=f"lobby.{booth}").values_list(
-                        "seq", flat=True
-                    ),
+                    Event.objects.filter(room__key=f"lobby.{booth}").values_list("seq", flat=True),
                     default=0,
                 )
                 for booth in self.booths
@@ -882,9 +889,7 @@ class Suite:
                 "chat_resync_hints": counts["resync_hints"],
             }
         )
-        self.notes.update(
-            {k: v for k, v in counts.items() if k.startswith(("refused_", "http_"))}
-        )
+        self.notes.update({k: v for k, v in counts.items() if k.startswith(("refused_", "http_"))})
         self.results["fault_handshake_http_500"] = sum(
             c.counts.get("http_500", 0) for c in self.clients
         )
@@ -894,7 +899,7 @@ class Suite:
         )
 
     async def count_emails(self):
-        from expo.announcements.models import AnnouncementDelivery
+        from expo.organiser.announcements.models import AnnouncementDelivery
 
         def expected():
             return set(

@@ -204,7 +204,7 @@ def test_deliveries_marked_sent_have_their_emails_in_the_outbox_even_if_the_work
     # Nothing runs after the commits: the worker is killed right after each transaction.
     with django_capture_on_commit_callbacks(execute=False):
         services.request_send(announcement.pk)
-        assert services.send_next_batch(announcement.pk, batch_size=3) == 3
+        assert delivery.send_next_batch(announcement.pk, batch_size=3) == 3
 
     marked = set(
         AnnouncementDelivery.objects.filter(sent_at__isnull=False).values_list(
