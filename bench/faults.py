@@ -450,7 +450,12 @@ class Suite:
 
     # data -----------------------------------------------------------------------------------
     def seed(self):
+        from django.conf import settings
         from django.test import Client as DjangoClient
+
+        # Nobody signs in with a password here (sessions are made directly): a cheap hasher
+        # keeps seeding hundreds of accounts to seconds on a loaded machine.
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
         from chat.services import lobby_room, room_last_seq
         from tests.factories import BoothFactory, EditionFactory, UserFactory
@@ -824,8 +829,9 @@ class Suite:
         self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
 
     async def wait_emails(self):
-        from expo.organiser.announcements.models import Announcement
         from post_office.models import STATUS, Email
+
+        from expo.organiser.announcements.models import Announcement
 
         def pending():
             announcement = Announcement.objects.get(pk=self.announcement_id)
@@ -966,9 +972,12 @@ def main(argv=None):
     from bench.wsload import raise_open_file_limit
 
     raise_open_file_limit()
+    # A SIGTERM (e.g. `timeout`) still stops every server this started (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = Path(tempfile.mkdtemp(prefix="expo-faults-"))
     stack = Stack(root)
     try:
+        log("migrating")
         stack.migrate()
         import django
 
@@ -978,6 +987,7 @@ def main(argv=None):
         from django.db import connection
 
         connection.close()
+        log("seeded")
         stack.start_all()
         log(f"stack up: web on {[w.port for w in stack.web]}, logs in {stack.logs}")
         asyncio.run(suite.run())

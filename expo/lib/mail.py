@@ -7,7 +7,7 @@ services and the admin all send through Django's email API, so they all go this 
 """
 
 from celery import shared_task
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 
 from . import urls
@@ -45,12 +45,6 @@ def message_from_dict(data: dict) -> EmailMultiAlternatives:
         message.attach_alternative(content, mimetype)
     message.content_subtype = data["content_subtype"]
     return message
-
-
-def delivery_connection(**kwargs):
-    from django.conf import settings
-
-    return get_connection(settings.EMAIL_DELIVERY_BACKEND, **kwargs)
 
 
 class OutboxEmailBackend(BaseEmailBackend):

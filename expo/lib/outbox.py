@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -53,6 +54,11 @@ TRANSIENT_ERRORS = (
     TimeoutError,
     OSError,
 )
+
+
+def delivery_connection(**kwargs):
+    """The real backend (SMTP, console or file) that the worker sends with."""
+    return get_connection(settings.EMAIL_DELIVERY_BACKEND, **kwargs)
 
 
 def lease() -> timedelta:
@@ -215,8 +221,6 @@ def _failed_attempt(email, error) -> str:
 def send_due(budget_seconds: float = 20.0) -> dict:
     """Claim and send due rows until none is left or the time budget is spent (the caller
     queues another run then). Safe to run in many workers at once."""
-    from .mail import delivery_connection
-
     counts = {"sent": 0, "requeued": 0, "failed": 0, "skipped": 0, "more": False}
     deadline = time.monotonic() + budget_seconds
     connection = delivery_connection()

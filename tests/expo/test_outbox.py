@@ -167,7 +167,7 @@ def test_a_worker_whose_lease_ran_out_does_not_send_what_another_worker_claimed(
         clock.shift(timedelta(seconds=settings.OUTBOX_LEASE_SECONDS + 1))  # the first stalls
         _ids, fresh = outbox.claim()  # a second worker takes the row over
 
-        from expo.lib.mail import delivery_connection
+        from expo.lib.outbox import delivery_connection
 
         assert outbox.send_one(email.pk, stale, delivery_connection()) == "skipped"
         assert outbox.send_one(email.pk, fresh, delivery_connection()) == "sent"
