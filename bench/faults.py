@@ -174,6 +174,7 @@ class Stack:
             "OUTBOX_LEASE_SECONDS": "10",
             "OUTBOX_SWEEP_SECONDS": "5",
             "LOG_LEVEL": "WARNING",
+            "CONN_MAX_AGE": "60",  # persistent database connections, as in production
             "PYTHONUNBUFFERED": "1",
         }
         os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONUNBUFFERED"})
@@ -755,20 +756,26 @@ class Suite:
                 await self.healthz(port)
         after = set(client.pubsub_channels())
         client.close()
-        self.results["fault_healthz_leaked_subscriptions"] = len(after - before)
-        log(f"healthz: 400 calls; {len(after - before)} new pub/sub channels")
+        # A probe's round trip subscribed a channel of its own ("...specific.<uuid>"); groups
+        # of rooms that clients (re)joined meanwhile are not the probe's.
+        new = {c.decode() for c in after - before}
+        leaked = {c for c in new if "specific." in c}
+        self.results["fault_healthz_leaked_subscriptions"] = len(leaked)
+        self.notes["healthz_other_new_channels"] = len(new - leaked)
+        log(f"healthz: 400 calls; {len(leaked)} channels left by probes ({len(new)} new in all)")
 
     async def storm(self):
         count = self.args.storm
         target = self.stack.web[1]
         storm = []
-        for n in range(count):
-            storm.append(self.add_client(f"storm{n}", self.booths[n % BOOTHS], port=target.port))
-            if n % 100 == 99:
-                await asyncio.sleep(0.2)
-        ok = await self.until(
-            lambda: all(c.synced_at for c in storm), 120, f"{count} storm sockets to connect"
-        )
+        for start in range(0, count, 50):  # the set-up is not what is measured: 50 at a time
+            batch = [
+                self.add_client(f"storm{n}", self.booths[n % BOOTHS], port=target.port)
+                for n in range(start, min(count, start + 50))
+            ]
+            storm.extend(batch)
+            await self.until(lambda b=batch: all(c.synced_at for c in b), 60, "a storm batch")
+        ok = all(c.synced_at for c in storm)
         log(f"storm: {count} sockets on web1 ({'all' if ok else 'not all'} connected)")
         for client in storm:
             client.fixed_port = None  # behind the load balancer: any live process
@@ -792,7 +799,8 @@ class Suite:
         self.notes["storm_http_errors"] = sum(
             v for c in storm for k, v in c.counts.items() if k.startswith("http_")
         )
-        log(f"storm: all {count} back and synced after {took:.2f} s")
+        back_count = sum(1 for c in storm if c.ws is not None and c.synced_at > killed)
+        log(f"storm: {back_count} of {count} back and synced after {took:.2f} s")
         await readd_task
         await self.wait_healthy()
         for client in storm:
