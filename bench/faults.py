@@ -458,7 +458,7 @@ class Suite:
         # keeps seeding hundreds of accounts to seconds on a loaded machine.
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-        from chat.services import lobby_room, room_last_seq
+        from chat.actions.rooms import lobby_room, room_last_seq
         from tests.factories import BoothFactory, EditionFactory, UserFactory
 
         edition = EditionFactory(is_current=True)

@@ -186,7 +186,7 @@ async def test_replays_asked_for_at_once_share_one_query_and_each_gets_its_part(
 ):
     import asyncio
 
-    from chat import services
+    from chat import consumers
 
     writer = await connect(f"/ws/booth/{booth_a.pk}/", talent)
     await writer.receive_type("hello")
@@ -194,8 +194,8 @@ async def test_replays_asked_for_at_once_share_one_query_and_each_gets_its_part(
         await writer.post(f"message {n}")
         await writer.receive_type("ack")
     calls = []
-    real = services.events_since
-    monkeypatch.setattr(services, "events_since", lambda *a: calls.append(a) or real(*a))
+    real = consumers.events_since
+    monkeypatch.setattr(consumers, "events_since", lambda *a: calls.append(a) or real(*a))
     room = f"lobby.{booth_a.pk}"
     readers = [await connect(f"/ws/booth/{booth_a.pk}/") for _ in range(3)]
     for reader in readers:
