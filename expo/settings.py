@@ -107,6 +107,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# With persistent connections (CONN_MAX_AGE > 0), check a connection before reusing it: after a
+# PostgreSQL restart every thread's old connection is dead, and without the check each one
+# fails one request (one refused socket) before it is replaced.
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, opted into now
