@@ -97,18 +97,48 @@ def validate_video_url(url: str) -> None:
 
 
 # --- Images ----------------------------------------------------------------------------------
+# A small file can declare a huge picture (a "decompression bomb": 170 KB of PNG for 6300x6300
+# RGBA pixels is 159 MB once decoded). The pixel count is read from the header and checked
+# before anything is decoded; JPEGs are then decoded at a reduced scale (draft), everything
+# else only within IMAGE_MAX_DECODED_PIXELS, and resized before any copy is made.
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000  # refuse decompression bombs long before Pillow's own limit
+IMAGE_MAX_PIXELS = 40_000_000  # a JPEG is decoded at 1/2..1/8 scale, so up to this
+IMAGE_MAX_DECODED_PIXELS = 12_000_000  # PNG, WebP, GIF decode in full: at most 48 MB as RGBA
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 LOGO_BOX = (512, 512)
 BANNER_BOX = (1920, 640)
 
 
+def _pillow():
+    from PIL import Image
+
+    # Pillow warns above this and refuses at twice it, at open time, before decoding.
+    Image.MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+    return Image
+
+
+def _too_many_pixels(fmt, width, height) -> bool:
+    limit = IMAGE_MAX_PIXELS if fmt == "JPEG" else IMAGE_MAX_DECODED_PIXELS
+    return width * height > limit
+
+
+def _too_many_pixels_error(width, height):
+    return ValidationError(
+        _("The image is %(w)s×%(h)s pixels, too large to process. Please scale it down.")
+        % {"w": width, "h": height},
+        code="too_many_pixels",
+    )
+
+
 def validate_image(upload) -> None:
     """Refuse anything that is not a JPEG, PNG, WebP or GIF image by its content, and images
-    too heavy to process. Leaves the file position at 0."""
-    from PIL import Image, UnidentifiedImageError
+    too heavy to process. Reads the header only, never the pixels. Leaves the file position
+    at 0."""
+    import warnings
 
+    from PIL import UnidentifiedImageError
+
+    Image = _pillow()
     if upload.size > IMAGE_MAX_BYTES:
         raise ValidationError(
             _("The image is %(size)s; the limit is %(limit)s. Please upload a smaller image.")
@@ -117,11 +147,19 @@ def validate_image(upload) -> None:
         )
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            fmt = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            # Between 1x and 2x Pillow's limit it only warns: our own check below says why.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                fmt = image.format
+                width, height = image.size
+                image.verify()
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            _("The image has too many pixels to process. Please scale it down."),
+            code="too_many_pixels",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("This file is not an image we can read. Please upload a JPEG, PNG or WebP image."),
             code="not_image",
@@ -133,23 +171,33 @@ def validate_image(upload) -> None:
             _("Images must be JPEG, PNG, WebP or GIF; this one is %(format)s.") % {"format": fmt},
             code="image_format",
         )
-    if width * height > IMAGE_MAX_PIXELS:
-        raise ValidationError(
-            _("The image is %(w)s×%(h)s pixels, too large to process. Please scale it down.")
-            % {"w": width, "h": height},
-            code="too_many_pixels",
-        )
+    if _too_many_pixels(fmt, width, height):
+        raise _too_many_pixels_error(width, height)
+
+
+# EXIF orientations that turn the picture a quarter: the box is swapped before resizing.
+_QUARTER_TURNS = {5, 6, 7, 8}
 
 
 def process_image(upload, box) -> ContentFile:
     """Re-encode an uploaded image to fit in box (width, height): resized, EXIF and other
-    metadata dropped (a fresh image is written), PNG when it has transparency, else JPEG."""
-    from PIL import Image, ImageOps
+    metadata dropped (a fresh image is written), PNG when it has transparency, else JPEG.
 
+    Memory stays bounded: the pixel count is checked again before decoding, a JPEG is decoded
+    at the smallest scale that still covers the box (Pillow's draft), and the picture is
+    turned upright only once it is small."""
+    from PIL import ImageOps
+
+    Image = _pillow()
     upload.seek(0)
     with Image.open(upload) as source:
+        if _too_many_pixels(source.format, *source.size):
+            raise _too_many_pixels_error(*source.size)
+        orientation = source.getexif().get(0x0112, 1)
+        fit = (box[1], box[0]) if orientation in _QUARTER_TURNS else box
+        source.draft(None, fit)  # a JPEG decodes at 1/2..1/8 scale, still covering the box
+        source.thumbnail(fit, Image.Resampling.LANCZOS, reducing_gap=None)
         image = ImageOps.exif_transpose(source)
-        image.thumbnail(box, Image.Resampling.LANCZOS)
         has_alpha = image.mode in ("RGBA", "LA") or (
             image.mode == "P" and "transparency" in image.info
         )

@@ -6,16 +6,17 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from expo.lib.pdf_safety import ActiveContent, check_raw_names, check_reader
+
 PDF_MAX_BYTES = 5 * 1024 * 1024
-# Names in a PDF's objects that make it run code or open things when viewed.
-_ACTIVE_CONTENT = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
 
 
 def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
     """Refuse anything that is not a plain, readable PDF of at most max_bytes.
 
     Checks, in order: size, the %PDF- magic bytes, a real parse with pypdf (at least one page),
-    no encryption, no JavaScript or other active content. Raises ValidationError with a message
+    no encryption, no JavaScript or other active content in any object however it is encoded
+    (expo/lib/pdf_safety.py). Raises ValidationError with a message
     that tells the uploader what to do. Leaves the file position at 0.
     """
     from pypdf import PdfReader
@@ -46,6 +47,16 @@ def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
             raise ValidationError(_("This PDF has no pages."), code="empty")
         for page in reader.pages:
             page.get_contents()
+        check_reader(reader)
+        check_raw_names(data)
+    except ActiveContent:
+        raise ValidationError(
+            _(
+                "This PDF contains scripts or embedded files, which we do not accept. "
+                "Please export it again as a plain PDF."
+            ),
+            code="active_content",
+        ) from None
     except ValidationError:
         raise
     except (
@@ -61,20 +72,3 @@ def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
             _("This PDF could not be read; it may be damaged. Please export it again."),
             code="unreadable",
         ) from None
-    if any(marker in data for marker in _ACTIVE_CONTENT) or _has_active_catalog(reader):
-        raise ValidationError(
-            _(
-                "This PDF contains scripts or embedded files, which we do not accept. "
-                "Please export it again as a plain PDF."
-            ),
-            code="active_content",
-        )
-
-
-def _has_active_catalog(reader):
-    try:
-        root = reader.trailer["/Root"]
-        names = root.get("/Names", {})
-        return "/OpenAction" in root or "/AA" in root or "/JavaScript" in names
-    except (KeyError, TypeError, AttributeError):
-        return False

@@ -165,3 +165,22 @@ def test_the_dashboard_and_profile_need_a_signed_in_user(client):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+
+
+def test_no_hostile_pdf_is_accepted_as_a_profile_cv(client, talent, private_root):
+    from tests.fixtures.hostile_pdfs import hostile_corpus
+
+    client.force_login(talent)
+
+    refused = {
+        name: "scripts or embedded files"
+        in str(
+            client.post(PROFILE, {**profile_data(), "cv": SimpleUploadedFile("cv.pdf", data)})
+            .context["form"]
+            .errors.get("cv")
+        )
+        for name, data in hostile_corpus().items()
+    }
+
+    assert refused == dict.fromkeys(refused, True)
+    assert list(private_root.rglob("*.pdf")) == []

@@ -260,3 +260,21 @@ def test_the_saved_logo_is_served_by_django_so_it_works_without_debug(
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+
+
+def test_no_hostile_pdf_is_accepted_as_a_brochure(client, company_admin, booth_a, media_root):
+    from tests.fixtures.hostile_pdfs import hostile_corpus
+
+    client.force_login(company_admin)
+
+    refused = {}
+    for name, data in hostile_corpus().items():
+        response = client.post(
+            "/console/booth/brochures/",
+            {"title": "Programme", "file": SimpleUploadedFile("p.pdf", data)},
+        )
+        errors = str(response.context["brochure_form"].errors["file"])
+        refused[name] = (response.status_code, "scripts or embedded files" in errors)
+
+    assert refused == dict.fromkeys(refused, (400, True))
+    assert not Brochure.objects.exists()

@@ -205,3 +205,17 @@ def test_status_history_row_is_written_once_per_change(job_a, talent, recruiter)
     services.change_status(application, "reviewing", recruiter)
 
     assert ApplicationStatusChange.objects.filter(application=application).count() == 1
+
+
+def test_no_hostile_pdf_is_accepted_as_an_application_cv(client, talent, job_a):
+    from tests.fixtures.hostile_pdfs import hostile_corpus
+
+    client.force_login(talent)
+
+    statuses = {
+        name: client.post(apply_url(job_a), {"cv": pdf_upload(content=data)}).status_code
+        for name, data in hostile_corpus().items()
+    }
+
+    assert statuses == dict.fromkeys(statuses, 400)
+    assert Application.objects.count() == 0
