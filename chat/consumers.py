@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from booths import presence
 from expo.lib.realtime import user_group
 
-from . import fanout, limits
+from . import fanout, limits, schemas
 from .actions.access import check_booth_staff, check_conversation_access, get_booth
 from .actions.conversations import do_mark_read, do_post_conversation_message
 from .actions.lobby import do_post_lobby_message
@@ -292,18 +292,24 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
 
     # --- Frames --------------------------------------------------------------------------------
     async def receive_json(self, content, **kwargs):
+        """Unknown type -> error; then the frame's schema (chat/schemas.py) and, for frames that
+        broadcast, its rate limit; only then its handler, which sees the clean frame. Whatever
+        goes wrong becomes an error event: a frame never takes the socket down."""
         kind = content["type"]
-        if kind not in self.frame_types:
+        if kind not in self.frame_types or kind not in schemas.SCHEMAS:
             return await self.reject_frame("unknown_type", f"Unknown frame type {kind[:40]!r}.")
+        ref = content.get("client_id") if isinstance(content.get("client_id"), str) else None
         try:
-            await getattr(self, "handle_" + kind.replace(".", "_"))(content)
+            frame = schemas.validate(content)
+            await self.check_frame_rate(kind)
+            await getattr(self, "handle_" + kind.replace(".", "_"))(frame)
         except ChatError as error:
             # A rate-limited post stays in the client's outbox and goes again after a backoff
             # (retries after an outage spend tokens too): it is late, never silently dropped.
             extra = {"retry": True} if error.code == "rate_limited" else {}
-            await self.reject_frame(
-                error.code, error.message, ref=content.get("client_id"), **extra
-            )
+            if isinstance(error, schemas.FrameError):
+                extra["field"] = error.field
+            await self.reject_frame(error.code, error.message, ref=ref, **extra)
         except TRANSIENT_ERRORS as error:
             # Not the client's fault: not counted as a bad frame; a post stays in the
             # client's outbox and is sent again (its client_id makes the retry idempotent).
@@ -313,10 +319,28 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
                     "type": "error",
                     "code": "unavailable",
                     "retry": True,
-                    "ref": content.get("client_id"),
+                    "ref": ref,
                     "message": _("Not sent: the chat is unavailable for a moment. Retrying..."),
                 }
             )
+        except Exception:
+            logger.exception("frame %r failed on %s", kind, type(self).__name__)
+            await self.reject_frame("failed", _("That did not work. Please try again."), ref=ref)
+
+    @property
+    def rate_room(self):
+        return self.replay_rooms[0] if self.replay_rooms else type(self).__name__
+
+    async def check_frame_rate(self, kind):
+        bucket = schemas.RATE_LIMITED.get(kind)
+        if bucket is None or self.user is None or not self.user.is_authenticated:
+            return  # not a broadcast, or refused by its handler (sign in first)
+        burst, rate = settings.CHAT_RATE_LIMITS[bucket]
+        allowed = await database_sync_to_async(limits.allow, thread_sensitive=False)(
+            self.user.pk, f"{bucket}:{self.rate_room}", burst, rate
+        )
+        if not allowed:
+            raise ChatError("rate_limited", _("Slow down: you are doing that too often."))
 
     async def handle_ping(self, content):
         try:

@@ -39,10 +39,12 @@ def _redis_client(key):
     return backend.get_client(key, write=True)
 
 
-def allow(user_id: int, room: str) -> bool:
-    """Take one token for (user, room); False when the user must slow down."""
-    burst = settings.CHAT_RATE_BURST
-    rate = settings.CHAT_RATE_PER_SECOND
+def allow(user_id: int, room: str, burst: int | None = None, rate: float | None = None) -> bool:
+    """Take one token for (user, room); False when the user must slow down. Chat messages use
+    CHAT_RATE_BURST/CHAT_RATE_PER_SECOND; other kinds of frames pass their own (and a room
+    name of their own, e.g. "queue:<room>")."""
+    burst = burst if burst is not None else settings.CHAT_RATE_BURST
+    rate = rate if rate is not None else settings.CHAT_RATE_PER_SECOND
     now = time.time()
     key = cache.make_and_validate_key(f"chat:rate:{room}:{user_id}")
     client = _redis_client(key)

@@ -344,6 +344,21 @@ CHAT_QUEUE_GRACE_SECONDS = env.int("CHAT_QUEUE_GRACE_SECONDS", default=120)
 # Token bucket per user per room: a burst of CHAT_RATE_BURST messages, then CHAT_RATE_PER_SECOND.
 CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
 CHAT_RATE_PER_SECOND = env.float("CHAT_RATE_PER_SECOND", default=1.0)
+# Every other frame that makes the server broadcast has a bucket of its own (chat/schemas.py
+# RATE_LIMITED), per user and room: CHAT_<BUCKET>_RATE_BURST and CHAT_<BUCKET>_RATE_PER_SECOND.
+CHAT_RATE_LIMITS = {
+    bucket: (
+        env.int(f"CHAT_{bucket.upper()}_RATE_BURST", default=burst),
+        env.float(f"CHAT_{bucket.upper()}_RATE_PER_SECOND", default=rate),
+    )
+    for bucket, (burst, rate) in {
+        "queue": (6, 0.1),  # three join/leave cycles, then one change per 10 s
+        "typing": (3, 0.5),
+        "reaction": (10, 2.0),
+        "vote": (10, 1.0),
+        "moderation": (20, 2.0),
+    }.items()
+}
 # Events queued for one slow socket before it is closed (it reconnects and replays from the
 # database, so nothing is lost silently).
 CHAT_SOCKET_BACKLOG = env.int("CHAT_SOCKET_BACKLOG", default=500)

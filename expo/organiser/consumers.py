@@ -4,10 +4,11 @@ import asyncio
 import contextlib
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils.translation import gettext as _
 
-from chat.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, ValidatingConsumerMixin
+from chat.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, LiveConsumer
+from chat.revocation import still_signed_in
 
 # Who may watch live operations, on the admin page and on this socket alike: organiser staff
 # who may see booths, queues and conversations (every staff role does; plain staff do not).
@@ -23,10 +24,16 @@ def may_watch_operations(user) -> bool:
     )
 
 
-class OperationsConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
+class OperationsConsumer(LiveConsumer):
     """Organiser staff with OPERATIONS_PERMISSIONS only. Pushes
     expo.organiser.operations.operations_snapshot every OPERATIONS_REFRESH_SECONDS; the page
-    replaces its table with each one."""
+    replaces its table with each one.
+
+    Rights are re-checked on the same revocation path as every other socket (it joins the
+    user's room: logout, a password change, deactivation, losing staff status or a role close
+    it at once), and again before every snapshot, from the database and the session."""
+
+    frame_types = ("ping", "refresh")
 
     async def connect(self):
         user = self.scope.get("user")
@@ -36,26 +43,37 @@ class OperationsConsumer(ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
         if not await database_sync_to_async(may_watch_operations)(user):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        await self.join_user_room()
         await self.accept()
         self.pusher = asyncio.create_task(self.push_snapshots())
 
-    async def disconnect(self, code):
+    async def on_disconnect(self):
         pusher = getattr(self, "pusher", None)
-        if pusher is not None:
+        if pusher is not None and pusher is not asyncio.current_task():
             pusher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pusher
 
-    async def receive_json(self, content, **kwargs):
-        if content["type"] == "refresh":
-            await self.send_json({"type": "snapshot", **await self.snapshot()})
-        else:
-            await self.reject_frame("unknown_type", f"Unknown frame type {content['type']!r}.")
+    async def handle_refresh(self, content):
+        await self.send_snapshot()
 
     async def push_snapshots(self):
-        while True:
-            await self.send_json({"type": "snapshot", **await self.snapshot()})
+        while await self.send_snapshot():
             await asyncio.sleep(getattr(settings, "OPERATIONS_REFRESH_SECONDS", 3))
+
+    async def send_snapshot(self) -> bool:
+        if not await self.still_allowed():
+            await self.refuse(CLOSE_FORBIDDEN, _("You no longer have access here."))
+            return False
+        await self.send_json({"type": "snapshot", **await self.snapshot()})
+        return True
+
+    async def still_allowed(self):
+        return await database_sync_to_async(self._still_allowed)()
+
+    def _still_allowed(self):
+        user = still_signed_in(self.scope)
+        return user is not None and may_watch_operations(user)
 
     @database_sync_to_async
     def snapshot(self):
