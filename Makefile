@@ -52,8 +52,7 @@ serve: venv
 
 # Websockets as in production (uvicorn; runserver stays on daphne for development).
 serve-uvicorn: venv
-	$(VENV)/bin/uvicorn expo.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-per-message-deflate false
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 seed: venv
 	$(PY) manage.py seed_demo

@@ -162,7 +162,7 @@ def assert_names_something_that_exists(words):
 
 
 def test_compose_has_the_production_services():
-    assert set(COMPOSE["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(COMPOSE["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat"}
     for name, service in COMPOSE["services"].items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -173,8 +173,38 @@ def test_every_compose_command_names_something_that_exists(name):
         assert_names_something_that_exists(words)
 
 
-def test_compose_web_serves_with_uvicorn():
-    assert any(words[0] == "uvicorn" for words in command_words(COMPOSE["services"]["web"]))
+def test_compose_web_serves_with_uvicorn_through_the_serve_command():
+    """`manage.py serve` runs uvicorn with the proxy trust taken from FORWARDED_ALLOW_IPS."""
+    assert any(words[2:3] == ["serve"] for words in command_words(COMPOSE["services"]["web"]))
+
+
+def test_only_the_reverse_proxy_is_published_and_only_it_is_trusted():
+    services = COMPOSE["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
+
+    assert published == {"proxy"}
+    assert services["proxy"]["image"].startswith("caddy:")
+    assert services["web"]["environment"]["FORWARDED_ALLOW_IPS"] == proxy_address
+    assert "forwarded-allow-ips" not in str(services["web"]["command"])
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+
+
+def test_under_debug_0_every_cookie_is_secure():
+    script = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='expo.example.org')\n"
+        "responses = [c.get('/accounts/login/', secure=True),\n"
+        "  c.post('/i18n/setlang/', {'language': 'zh-hant', 'next': '/'}, secure=True)]\n"
+        "print(sorted((k, bool(m['secure'])) for r in responses for k, m in r.cookies.items()))\n"
+    )
+    result = manage("shell", "-c", script, env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(
+        [("csrftoken", True), ("django_language", True)]
+    )
 
 
 def test_compose_passes_the_settings_variables_to_the_app():

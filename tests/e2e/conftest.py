@@ -39,3 +39,35 @@ def browser_type_launch_args(browser_type_launch_args):
 def page(page):
     page.set_default_timeout(WAIT_MS)
     return page
+
+
+# Every page of every browser test is held to the Content-Security-Policy: a violation (an
+# inline script, a style or frame from elsewhere...) is reported by chromium on the console
+# and through `securitypolicyviolation` events; either fails the test that loaded the page.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("Content Security Policy violation: " + e.violatedDirective + " blocked "
+    + (e.blockedURI || "inline") + " on " + e.documentURI);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(browser, monkeypatch):
+    found = []
+    original = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                found.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    yield found
+    assert found == [], "Pages violated the Content-Security-Policy:\n" + "\n".join(found)
