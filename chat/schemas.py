@@ -28,13 +28,13 @@ REQUIRED = object()
 class FrameError(ChatError):
     """A frame that does not match its schema; `field` names the culprit."""
 
-    def __init__(self, field, message):
-        super().__init__("invalid", message)
+    def __init__(self, field, message, code="invalid"):
+        super().__init__(code, message)
         self.field = field
 
 
-def _refuse(field, message):
-    return FrameError(field, message)
+def _refuse(field, message, code="invalid"):
+    return FrameError(field, message, code)
 
 
 def positive_id(value, field):
@@ -64,6 +64,7 @@ def text(max_chars):
                 field,
                 _("%(field)s must be text of at most %(max)d characters.")
                 % {"field": field, "max": max_chars},
+                "too_long" if isinstance(value, str) else "invalid",
             )
         return value
 
