@@ -58,7 +58,7 @@ class OperationsConsumer(LiveConsumer):
         await self.send_snapshot()
 
     async def push_snapshots(self):
-        while await self.send_snapshot():
+        while not self._closed and await self.send_snapshot():
             await asyncio.sleep(getattr(settings, "OPERATIONS_REFRESH_SECONDS", 3))
 
     async def send_snapshot(self) -> bool:
