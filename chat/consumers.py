@@ -296,7 +296,7 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
         broadcast, its rate limit; only then its handler, which sees the clean frame. Whatever
         goes wrong becomes an error event: a frame never takes the socket down."""
         kind = content["type"]
-        if kind not in self.frame_types or kind not in schemas.SCHEMAS:
+        if kind not in self.frame_types or not schemas.has_schema(kind):
             return await self.reject_frame("unknown_type", f"Unknown frame type {kind[:40]!r}.")
         ref = content.get("client_id") if isinstance(content.get("client_id"), str) else None
         try:
