@@ -1,8 +1,8 @@
 """Is the user behind a socket still signed in, with the same rights? Resolved afresh from the
 session store and the database, as Django does for a request: a session that was logged out,
 belongs to a changed password (Django's session auth hash) or to a disabled account gives no
-user. Long-lived sockets call it before acting on their own (chat.operations); every socket is
-also closed at once by the revocation signals (chat.signals)."""
+user. Long-lived sockets call it before acting on their own (expo.organiser.consumers); every
+socket is also closed at once by the revocation signals (chat.signals)."""
 
 from importlib import import_module
 

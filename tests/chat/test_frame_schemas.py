@@ -15,7 +15,7 @@ from chat.consumers import (
     NotificationConsumer,
 )
 from chat.liveroom.consumers import LiveRoomConsumer
-from chat.operations import OperationsConsumer
+from expo.organiser.consumers import OperationsConsumer
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
