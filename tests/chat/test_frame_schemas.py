@@ -7,7 +7,8 @@ a dropped socket (the outside test's 7 of 11 crashes)."""
 import pytest
 from asgiref.sync import sync_to_async
 
-from chat import consumers, schemas, services
+from chat import consumers, schemas
+from chat.actions.queue import do_join_queue, do_take
 from chat.consumers import (
     BoothConsumer,
     ConsoleConsumer,
@@ -73,8 +74,8 @@ def tolerant(monkeypatch):
 async def sockets(connect, tolerant, edition, booth_a, talent, recruiter, organiser):
     conversation = await sync_to_async(
         lambda: (
-            services.do_join_queue(talent, booth_a.pk),
-            services.do_take(recruiter, booth_a.pk),
+            do_join_queue(talent, booth_a.pk),
+            do_take(recruiter, booth_a.pk),
         )
     )()
     session = await sync_to_async(SessionFactory)(

@@ -5,7 +5,7 @@ configurable like CHAT_RATE_*): queue join/leave, typing, reactions, votes. The 
 import pytest
 from asgiref.sync import sync_to_async
 
-from chat import services
+from chat.actions.queue import do_join_queue, do_take
 from tests.factories import QuestionFactory, RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,8 +53,8 @@ async def test_typing_is_limited(connect, booth_a, talent, recruiter, limit):
     limit("typing", 2)
     conversation = await sync_to_async(
         lambda: (
-            services.do_join_queue(talent, booth_a.pk),
-            services.do_take(recruiter, booth_a.pk),
+            do_join_queue(talent, booth_a.pk),
+            do_take(recruiter, booth_a.pk),
         )
     )()
     socket = await connect(f"/ws/chat/{conversation[1].pk}/", talent)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import User
-from chat import services
+from chat.actions.queue import do_join_queue, do_take
 from chat.consumers import CLOSE_FORBIDDEN, CLOSE_REVOKED, CLOSE_UNAUTHENTICATED
 from chat.models import Message
 from expo.asgi import application
@@ -93,8 +93,8 @@ async def test_after_a_password_change_elsewhere_an_old_sessions_chat_socket_can
 ):
     conversation = await sync_to_async(
         lambda: (
-            services.do_join_queue(talent, booth_a.pk),
-            services.do_take(recruiter, booth_a.pk),
+            do_join_queue(talent, booth_a.pk),
+            do_take(recruiter, booth_a.pk),
         )
     )()
     path = f"/ws/chat/{conversation[1].pk}/"
