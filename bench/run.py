@@ -158,6 +158,14 @@ def bench_home_page(ctx):
 
 
 @benchmark
+def bench_page_cpu(ctx):
+    """Server CPU per request of the common pages, in a real uvicorn process (bench/pages.py)."""
+    from bench.pages import measure
+
+    return measure(ctx, Result)
+
+
+@benchmark
 def bench_job_search(ctx):
     """Job search over ~100,000 jobs: five query shapes, warm and cold (bench/job_search.py)."""
     from bench.job_search import run

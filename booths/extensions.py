@@ -11,7 +11,9 @@ second ready() replaces rather than doubles it:
 - HALL_DECORATORS: name -> function(booths) setting attributes on a page of booths (chat:
   ``waiting_count``) in a fixed number of queries whatever the page size.
 - BOOTH_PAGE_PARTS: name -> function(request, booth) returning template context for the booth's
-  page (jobs: ``jobs`` and ``job_count``; the schedule: ``sessions``).
+  page (jobs: ``jobs`` and ``job_count``; the schedule: ``sessions``). What they return is
+  rendered into the part of the page that is cached for every visitor (booths.views
+  _booth_main): public content only, nothing about the visitor.
 """
 
 HALL_ANNOTATIONS = {}

@@ -3,23 +3,27 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import toggle_share
 from expo.context_processors import current_edition
+from expo.lib import fragments
 from expo.lib.charts import bar_chart
 from expo.lib.spreadsheets import csv_response
 
-from . import extensions, presence, services
+from . import cards, extensions, presence, services
 from .access import (
     booth_for_staff,
     get_company_object_or_404,
@@ -47,11 +51,15 @@ def _visible_booth_or_404(request, slug):
     """A booth of the current expo: approved ones for everyone; others only for their own
     company's staff and the organiser (as a preview)."""
     edition = _edition_or_404(request)
-    booth = get_object_or_404(
-        Booth.objects.select_related("company__sector", "edition"),
-        edition=edition,
-        company__slug=slug,
-    )
+    key = fragments.key("booth", ("booths",), edition.pk, slug, request=request, zone="-")
+    booth = cache.get(key)
+    if booth is None:
+        booth = get_object_or_404(
+            Booth.objects.select_related("company__sector", "edition"),
+            edition=edition,
+            company__slug=slug,
+        )
+        cache.set(key, booth, fragments.seconds())
     if not booth.is_public and not (
         request.user.is_staff or is_company_staff(request.user, booth.company_id)
     ):
@@ -59,11 +67,11 @@ def _visible_booth_or_404(request, slug):
     return booth
 
 
-def _decorate(booths, user):
-    """Recruiters online, the visitor's bookmarks and what other apps add (talent waiting)
-    for a page of booths: one cache round trip and a fixed number of queries whatever the page
-    size."""
-    online = presence.online_staff(presence.staff_by_booth(booths))
+def _decorate(booths, user, staff):
+    """Recruiters online (of `staff`: {booth id: user ids}), the visitor's bookmarks (None when
+    anonymous) and what other apps add (talent waiting) for a page of booths: one cache round
+    trip and a fixed number of queries whatever the page size."""
+    online = presence.online_staff(staff)
     extensions.decorate_hall(booths)
     bookmarked = set()
     if user.is_authenticated and booths:
@@ -72,20 +80,57 @@ def _decorate(booths, user):
         )
     for booth in booths:
         booth.staff_online_count = len(online[booth.pk])
-        booth.is_bookmarked = booth.pk in bookmarked
+        booth.is_bookmarked = (booth.pk in bookmarked) if user.is_authenticated else None
+
+
+def _hall_listing(request, edition, hall_filter):
+    """(Page of booth positions, [(booth id, company id)] on it, {booth id: staff user ids}).
+    What a choice of filters lists is the same for everyone until a booth or its staff
+    changes: one cache read, unless "recruiters online now" (live) is one of the filters."""
+    params = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    requested = request.GET.get("page") or "1"
+    live = hall_filter.is_bound and "staffed" in request.GET
+    key = fragments.key(
+        "hall-listing", ("booths",), edition.pk, params, requested, request=request, zone="-"
+    )
+    listing = None if live else cache.get(key)
+    if listing is None:
+        queryset = hall_filter.qs.order_by("-is_featured", "company__name", "pk")
+        total = queryset.count()
+        number = Paginator(range(total), HALL_PAGE_SIZE).get_page(requested).number
+        start = (number - 1) * HALL_PAGE_SIZE
+        rows = list(queryset.values_list("pk", "company_id")[start : start + HALL_PAGE_SIZE])
+        staff = presence.staff_by_booth([Booth(pk=pk, company_id=c) for pk, c in rows])
+        listing = (total, number, rows, staff)
+        if not live:
+            cache.set(key, listing, fragments.seconds())
+    total, number, rows, staff = listing
+    return Paginator(range(total), HALL_PAGE_SIZE).page(number), rows, staff
+
+
+def _hall_cards(ids):
+    """{id: booth} of the booths whose card is not cached, with what other apps annotate."""
+    full = extensions.annotate_hall(
+        Booth.objects.filter(pk__in=ids).select_related("company__sector")
+    )
+    return {booth.pk: booth for booth in full}
 
 
 # --- Talent: the hall and the booth ------------------------------------------------------------
 def hall(request):
     edition = current_edition(request)
-    booths_qs = extensions.annotate_hall(
-        Booth.objects.filter(edition=edition).approved().select_related("company__sector")
-    ).order_by("-is_featured", "company__name", "pk")
-    hall_filter = HallFilter(request.GET or None, queryset=booths_qs)
-    page = Paginator(hall_filter.qs, HALL_PAGE_SIZE).get_page(request.GET.get("page"))
-    booths = list(page.object_list)
-    _decorate(booths, request.user)
-    context = {"filter": hall_filter, "page": page, "booths": booths, "edition": edition}
+    hall_filter = HallFilter(
+        request.GET or None, queryset=Booth.objects.filter(edition=edition).approved()
+    )
+    page, rows, staff = _hall_listing(request, edition, hall_filter)
+    booths = [Booth(pk=pk, company_id=company_id) for pk, company_id in rows]
+    _decorate(booths, request.user, staff)
+    context = {
+        "filter": hall_filter,
+        "page": page,
+        "cards": cards.render(request, booths, _hall_cards),
+        "edition": edition,
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "booths/_hall_results.html" if partial else "booths/hall.html"
     response = render(request, template, context)
@@ -114,26 +159,38 @@ def _record_visit(request, response, booth):
     services.record_visit(booth, key)
 
 
+def _booth_main(request, booth):
+    """The booth's about, video, brochures and what other apps add (jobs, presentations):
+    rendered once per language and time zone and kept until the booth, its jobs or its
+    sessions change."""
+
+    def render_main():
+        context = {
+            "booth": booth,
+            "company": booth.company,
+            "description_html": render_markdown(booth.display_description),
+            "video_embed_url": video_embed_url(booth.video_url),
+            "brochures": list(booth.brochures.all()),
+            **extensions.booth_page_context(request, booth),
+        }
+        return render_to_string("booths/_booth_main.html", context, request=request)
+
+    key = fragments.key("booth-main", ("booths",), booth.pk, booth.status, request=request)
+    return mark_safe(fragments.get_or_render(key, render_main))  # noqa: S308  (template output)
+
+
 def detail(request, slug):
     booth = _visible_booth_or_404(request, slug)
-    memberships = list(
-        Membership.objects.filter(company_id=booth.company_id).select_related("user")
-    )
-    online = set(presence.online_staff({booth.pk: [m.user_id for m in memberships]})[booth.pk])
     user = request.user
     context = {
         "booth": booth,
         "company": booth.company,
-        "description_html": render_markdown(booth.display_description),
-        "video_embed_url": video_embed_url(booth.video_url),
-        "brochures": list(booth.brochures.all()),
-        "staff_online": [m.user for m in memberships if m.user_id in online],
+        "booth_main": _booth_main(request, booth),
         "is_own_booth": is_company_staff(user, booth.company_id),
         "is_bookmarked": user.is_authenticated
         and Bookmark.objects.filter(user=user, booth=booth).exists(),
         "is_shared": user.is_authenticated
         and user.profile_shares.filter(company_id=booth.company_id).exists(),
-        **extensions.booth_page_context(request, booth),
     }
     response = render(request, "booths/detail.html", context)
     _record_visit(request, response, booth)

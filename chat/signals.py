@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from booths.models import Membership
 from expo.lib.realtime import revoke_user_on_commit
 
-from .models import Ban
+from .models import Ban, QueueEntry
 
 
 @receiver(user_logged_out)
@@ -90,3 +90,19 @@ def revoke_on_ban(sender, instance, **kwargs):
 @receiver(post_delete, sender=Membership)
 def revoke_on_removal(sender, instance, **kwargs):
     revoke_user_on_commit(instance.user_id)
+
+
+@receiver(post_save, sender=QueueEntry)
+@receiver(post_delete, sender=QueueEntry)
+def recount_waiting(sender, instance, **kwargs):
+    """The hall's cached queue length of this booth (chat/hall.py) and the cached public part
+    of its live panel are read afresh: now, and after the transaction commits."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from .actions.queue import live_panel_key
+    from .hall import waiting_key
+
+    keys = [waiting_key(instance.booth_id), live_panel_key(instance.booth_id)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

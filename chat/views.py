@@ -1,8 +1,10 @@
 """Pages of live chat: the staff console, a conversation, my conversations, a booth's live chat.
 Access goes through check_conversation_access / booths.access, so no view forgets it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,8 +199,17 @@ def booth_chat(request, booth_id):
 def booth_summaries(request):
     """Queue length and staffed state of the booths on a page (the hall polls this)."""
     try:
-        ids = [int(value) for value in request.GET.getlist("booth")[:200]]
+        ids = sorted({int(value) for value in request.GET.getlist("booth")[:200]})
     except ValueError:
         return JsonResponse({"error": _("booth is a list of booth ids.")}, status=400)
-    booths = Booth.objects.filter(pk__in=ids, status=Booth.Status.APPROVED).only("pk", "company")
-    return JsonResponse({str(k): v for k, v in summaries_of_booths(booths).items()})
+    # Every visitor of a hall page asks for the same booths every 10 s: one answer per page
+    # of booths for QUEUE_COUNT_CACHE_SECONDS.
+    key = "chat:summaries:" + ",".join(map(str, ids))
+    summaries = cache.get(key)
+    if summaries is None:
+        booths = Booth.objects.filter(pk__in=ids, status=Booth.Status.APPROVED).only(
+            "pk", "company"
+        )
+        summaries = {str(k): v for k, v in summaries_of_booths(booths).items()}
+        cache.set(key, summaries, settings.QUEUE_COUNT_CACHE_SECONDS)
+    return JsonResponse(summaries)

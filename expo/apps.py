@@ -6,3 +6,10 @@ class ExpoConfig(AppConfig):
     default = True
     name = "expo"
     verbose_name = _("Expo editions")
+
+    def ready(self):
+        from .lib import fragments
+        from .models import ExpoEdition, Track
+
+        fragments.bump_on_change(ExpoEdition, *fragments.NAMESPACES)
+        fragments.bump_on_change(Track, "schedule")

@@ -1,10 +1,21 @@
+from django.core.cache import cache
+
+from .lib import fragments
 from .models import ExpoEdition
+
+_NONE = "none"
 
 
 def current_edition(request):
-    """The edition the site shows, looked up once per request."""
+    """The edition the site shows, looked up once per request: from the cache until an
+    edition changes (expo/fragments.py), so most pages ask the database nothing for it."""
     if not hasattr(request, "_expo_edition"):
-        request._expo_edition = ExpoEdition.objects.current()
+        key = fragments.key("current-edition", ("edition",), request=request, zone="-")
+        edition = cache.get(key)
+        if edition is None:
+            edition = ExpoEdition.objects.current() or _NONE
+            cache.set(key, edition, fragments.seconds())
+        request._expo_edition = None if edition == _NONE else edition
     return request._expo_edition
 
 

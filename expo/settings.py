@@ -128,6 +128,9 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="expo"),
         }
     }
+    # Sessions read from Redis (written through to the database): a signed-in page view costs
+    # no session query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             # The pub/sub layer fans out per process rather than per socket
@@ -368,10 +371,16 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 # --- The expo ----------------------------------------------------------------------------
 # How long the live key figures stay cached (seconds).
 KEY_FIGURES_CACHE_SECONDS = env.int("KEY_FIGURES_CACHE_SECONDS", default=60)
+# Page fragments that are the same for everyone (expo/lib/fragments.py) are rebuilt when what they
+# show changes, and at the latest after this long (seconds).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 
 # --- Live chat ---------------------------------------------------------------------------
 # A place in a booth's queue survives a reload or a dropped connection for this long.
 CHAT_QUEUE_GRACE_SECONDS = env.int("CHAT_QUEUE_GRACE_SECONDS", default=120)
+# The hall's queue lengths (and its poll, /chat/summaries/) are counted at most this often per
+# booth; a booth's own page shows its queue exactly, over its socket.
+QUEUE_COUNT_CACHE_SECONDS = env.int("QUEUE_COUNT_CACHE_SECONDS", default=5)
 # Token bucket per user per room: a burst of CHAT_RATE_BURST messages, then CHAT_RATE_PER_SECOND.
 CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
 CHAT_RATE_PER_SECOND = env.float("CHAT_RATE_PER_SECOND", default=1.0)

@@ -1,6 +1,9 @@
+import time
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import check_for_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import etag, require_GET
@@ -21,12 +24,17 @@ def home(request):
         sessions = Session.objects.filter(edition=edition).select_related(
             "track", "host_booth__company"
         )
+        live = list(sessions.live()[:6])
+        upcoming = list(sessions.upcoming()[:6])
+        # The page's fragment (templates/expo/home.html) changes with the minute ("ends in 5
+        # minutes") and the sessions shown; figures and sectors are read only to render it.
         context.update(
-            figures=key_figures(edition),
-            live_sessions=list(sessions.live()[:6]),
-            upcoming_sessions=list(sessions.upcoming()[:6]),
-            sectors=busiest_sectors(edition),
+            figures=SimpleLazyObject(lambda: key_figures(edition)),
+            live_sessions=live,
+            upcoming_sessions=upcoming,
+            sectors=SimpleLazyObject(lambda: busiest_sectors(edition)),
             day=edition.day_number(),
+            shown=(int(time.time() // 60), [s.pk for s in live], [s.pk for s in upcoming]),
         )
     return render(request, "expo/home.html", context)
 

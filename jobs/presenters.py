@@ -1,12 +1,16 @@
 """What the job templates show, prepared in Python: facet groups and schema.org JSON-LD."""
 
+import hashlib
 import json
 
-from django.utils.html import strip_tags
+from django.template.loader import render_to_string
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from expo.choices import Education, EmploymentType, Level, Programme
+from expo.lib import fragments
 
 from .filters import JobSearchFilter
 
@@ -73,6 +77,51 @@ def facet_groups(result, filterset: JobSearchFilter, sectors):
             }
         )
     return groups
+
+
+def facets_digest(groups) -> str:
+    """What the filter sidebar shows of `groups` (facet_groups), as a short string: the key of
+    its cached HTML (labels follow from the values, the language and the "jobs" version)."""
+    data = [
+        (
+            group["name"],
+            group.get("count"),
+            group.get("checked"),
+            [(o["value"], o["count"], o["checked"]) for o in group.get("options", ())],
+        )
+        for group in groups
+    ]
+    return hashlib.blake2b(repr(data).encode(), digest_size=16).hexdigest()
+
+
+SAVED_SLOT = "\x00saved\x00"
+
+
+def job_cards(request, result, saved_ids):
+    """[html] of the result cards of a search result's page: each rendered once per language
+    and time zone and kept in the cache until a job changes (one round trip for the page; the
+    job rows are read only for cards not in the cache); the visitor's "Saved" chip is put in
+    per request."""
+    keys = {pk: fragments.key("job-card", ("jobs",), pk, request=request) for pk in result.ids}
+
+    def render_missing(missing):
+        slot = mark_safe(SAVED_SLOT)  # noqa: S308
+        by_id = {job.pk: job for job in result.jobs}
+        return {
+            pk: render_to_string(
+                "jobs/_job_card.html", {"job": by_id[pk], "saved_slot": slot}, request=request
+            )
+            for pk in missing
+            if pk in by_id
+        }
+
+    cached = fragments.get_many_or_render(keys, render_missing)
+    chip = format_html('<span class="chip chip-accent">{}</span>', gettext("Saved"))
+    return [
+        mark_safe(cached[pk].replace(SAVED_SLOT, chip if pk in saved_ids else ""))  # noqa: S308
+        for pk in result.ids
+        if pk in cached
+    ]
 
 
 EMPLOYMENT_TYPES = {

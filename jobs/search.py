@@ -50,6 +50,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from .models import Job
 
@@ -108,7 +109,8 @@ class Facet:
 
 @dataclass
 class SearchResult:
-    jobs: list
+    ids: list  # of the page's jobs, in order
+    jobs: list  # the page's jobs (read lazily on PostgreSQL)
     total: int
     page: int
     pages: int
@@ -420,15 +422,25 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
     start = (page - 1) * PER_PAGE
 
     if use_postgres():
-        now = timezone.now()
-        ids = _pg_page_ids(edition.pk, now, terms, company, selected, sort, start, total)
-        by_id = {
-            job.pk: job
-            for job in Job.objects.filter(pk__in=ids)
-            .select_related("company", "sector")
-            .defer("search_vector", "description")
-        }
-        jobs = [by_id[pk] for pk in ids if pk in by_id]
+        # The same page of the same search is the same for everyone: kept as long as its facets.
+        ids_key = f"{_cache_key(edition, terms, company, selected)}:{sort}:{start}"
+        ids = cache.get(ids_key)
+        if ids is None:
+            now = timezone.now()
+            ids = _pg_page_ids(edition.pk, now, terms, company, selected, sort, start, total)
+            cache.set(ids_key, ids, FACET_CACHE_SECONDS)
+
+        def rows(ids=ids):
+            by_id = {
+                job.pk: job
+                for job in Job.objects.filter(pk__in=ids)
+                .select_related("company", "sector")
+                .defer("search_vector", "description")
+            }
+            return [by_id[pk] for pk in ids if pk in by_id]
+
+        # Read only if a card is not in the cache (jobs.presenters.job_cards).
+        jobs = SimpleLazyObject(rows)
     else:
         matches = Job.objects.open().filter(edition=edition).filter(text_filter(terms))
         matches = filterset.filter_queryset(matches)
@@ -442,6 +454,7 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
             ]
         )
     return SearchResult(
+        ids=ids if use_postgres() else [job.pk for job in jobs],
         jobs=jobs,
         total=total,
         page=page,

@@ -4,6 +4,7 @@ Views stay short: forms validate, jobs.services acts, jobs.access fetches every 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
@@ -19,6 +20,7 @@ from accounts.models import TalentProfile
 from booths.access import staff_company
 from booths.models import Sector
 from expo.context_processors import current_edition
+from expo.lib import fragments
 from expo.lib.spreadsheets import csv_response
 
 from . import services
@@ -40,7 +42,7 @@ from .models import (
     Job,
     SavedJob,
 )
-from .presenters import facet_groups, job_posting_ld
+from .presenters import facet_groups, facets_digest, job_cards, job_posting_ld
 from .search import search
 
 PIPELINE_PAGE = 50
@@ -50,14 +52,22 @@ def _site_url(request):
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _saved_ids(user, jobs):
-    if not user.is_authenticated or not jobs:
+def _saved_ids(user, job_ids):
+    if not user.is_authenticated or not job_ids:
         return set()
     return set(
-        SavedJob.objects.filter(user=user, job_id__in=[j.pk for j in jobs]).values_list(
-            "job_id", flat=True
-        )
+        SavedJob.objects.filter(user=user, job_id__in=job_ids).values_list("job_id", flat=True)
     )
+
+
+def _sectors(request):
+    """(pk, slug, name) of every sector, for the filters: from the cache until one changes."""
+    key = fragments.key("sectors", ("jobs",), request=request, zone="-")
+    sectors = cache.get(key)
+    if sectors is None:
+        sectors = list(Sector.objects.values_list("pk", "slug", "name"))
+        cache.set(key, sectors, fragments.seconds())
+    return sectors
 
 
 # --- Talent: search, job page, applying ---------------------------------------------------------
@@ -68,7 +78,7 @@ def job_search(request):
     data = getattr(form, "cleaned_data", {})
     context = {"form": form, "edition": edition}
     if edition is not None:
-        sectors = list(Sector.objects.values_list("pk", "slug", "name"))
+        sectors = _sectors(request)
         filterset = JobSearchFilter(request.GET, queryset=Job.objects.none(), sectors=sectors)
         result = search(
             edition,
@@ -77,11 +87,14 @@ def job_search(request):
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
         )
+        saved_ids = _saved_ids(request.user, result.ids)
+        facets = facet_groups(result, filterset, sectors)
         context.update(
             result=result,
             filterset=filterset,
-            facets=facet_groups(result, filterset, sectors),
-            saved_ids=_saved_ids(request.user, result.jobs),
+            facets=facets,
+            facets_digest=facets_digest(facets),
+            cards=job_cards(request, result, saved_ids),
             company_filter=filterset.form.cleaned_data.get("company"),
         )
     template = "jobs/_results.html" if request.htmx else "jobs/search.html"
@@ -108,7 +121,7 @@ def job_detail(request, pk, apply_form=None, status=200):
         "application": application,
         "profile": profile,
         "apply_form": apply_form,
-        "saved": bool(_saved_ids(user, [job])),
+        "saved": bool(_saved_ids(user, [job.pk])),
         "job_ld": job_posting_ld(job, request),
     }
     return render(request, "jobs/job_detail.html", context, status=status)

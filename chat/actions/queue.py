@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from expo.lib.realtime import (
     user_group,
 )
 
+from ..hall import waiting_counts
 from ..models import Conversation, Event, QueueEntry
 from .access import check_booth_staff, check_can_post, check_expo_open, get_booth, is_booth_staff
 from .conversations import new_conversation, state_payload
@@ -293,17 +293,19 @@ def do_pick_up(staff_user, conversation_id) -> Conversation:
     return conversation
 
 
+def live_panel_key(booth_id):
+    """The cached public part of a booth's live panel (chat/templatetags/chat_tags.py)."""
+    return f"chat:live-panel:{booth_id}"
+
+
 def booth_summaries(booths) -> dict[int, dict]:
-    """Queue length and staff online for many booths (the hall), in two queries."""
+    """Queue length and staff online for many booths (the hall's poll): one query for their
+    staff, one cache round trip for the heartbeats, the queue lengths as the hall counts them
+    (chat/hall.py)."""
     booths = list(booths)
-    waiting = dict(
-        QueueEntry.objects.waiting()
-        .filter(booth__in=booths)
-        .values("booth")
-        .annotate(n=Count("pk"))
-        .values_list("booth", "n")
-    )
     online = presence.online_staff(presence.staff_by_booth(booths))
+    waiting_counts(booths)
+    waiting = {booth.pk: booth.waiting_count for booth in booths}
     return {
         booth.pk: {"waiting": waiting.get(booth.pk, 0), "staff_online": len(online[booth.pk])}
         for booth in booths

@@ -1,7 +1,14 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 
 from chat.actions.access import is_booth_staff
-from chat.actions.queue import booth_summary, estimated_wait_minutes, my_queue_entry
+from chat.actions.queue import (
+    booth_summary,
+    estimated_wait_minutes,
+    live_panel_key,
+    my_queue_entry,
+)
 from chat.actions.rooms import history, lobby_room
 from expo.models import expo_is_open
 
@@ -10,18 +17,27 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def booth_live_state(context, booth):
-    """What a booth's live panel shows before its socket connects."""
+    """What a booth's live panel shows before its socket connects. The public part (queue,
+    staff online, the lobby's last messages) is shared by every visitor for
+    QUEUE_COUNT_CACHE_SECONDS: the socket then sends the summary and replays every event after
+    the panel's last event id, so nothing shown stays stale. A visitor in the queue gets their
+    exact position."""
     request = context.get("request")
     user = getattr(request, "user", None)
     room = lobby_room(booth.pk)
-    summary = booth_summary(booth)
     entry = my_queue_entry(user, booth) if user is not None else None
+    key = live_panel_key(booth.pk)
+    shared = None if entry else cache.get(key)
+    if shared is None:
+        shared = {"summary": booth_summary(booth), "history": history(room)}
+        cache.set(key, shared, settings.QUEUE_COUNT_CACHE_SECONDS)
+    summary = shared["summary"]
     position = (
         summary["order"].index(entry.pk) + 1 if entry and entry.pk in summary["order"] else None
     )
     return {
         "room": room,
-        "history": history(room),
+        "history": shared["history"],
         "summary": summary,
         "entry": entry,
         "position": position,

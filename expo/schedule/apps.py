@@ -8,8 +8,13 @@ class ScheduleConfig(AppConfig):
     verbose_name = _("Schedule")
 
     def ready(self):
+        from expo.lib import fragments
+
         from . import hall, personal_data, talent
+        from .models import Session
 
         hall.register()
         personal_data.register()
         talent.register()
+        # A booth's page lists its presentations; the home page the live and coming ones.
+        fragments.bump_on_change(Session, "schedule", "booths")

@@ -4,13 +4,38 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booths.models import Booth
+from expo.lib import fragments
 from expo.models import Track
 from expo.schedule.models import Registration, Session
+
+
+def host_choices(edition, request=None):
+    """(slug, name) of the companies whose booths host sessions, by name; cached until the
+    schedule or a booth changes."""
+
+    def load():
+        return list(
+            Booth.objects.filter(edition=edition, sessions__isnull=False)
+            .values_list("company__slug", "company__name")
+            .distinct()
+            .order_by("company__name")
+        )
+
+    key = fragments.key(
+        "schedule-hosts", ("schedule", "booths"), edition.pk, zone="-", request=request
+    )
+    choices = cache.get(key)
+    if choices is None:
+        choices = load()
+        cache.set(key, choices, settings.FRAGMENT_CACHE_SECONDS)
+    return choices
 
 
 class ScheduleFilter(django_filters.FilterSet):
@@ -45,16 +70,13 @@ class ScheduleFilter(django_filters.FilterSet):
         model = Session
         fields = []
 
-    def __init__(self, *args, edition, user, now=None, **kwargs):
+    def __init__(self, *args, edition, user, now=None, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.edition, self.user, self.now = edition, user, now or timezone.now()
         self.filters["track"].queryset = Track.objects.filter(edition=edition)
-        self.filters["booth"].extra["choices"] = list(
-            Booth.objects.filter(edition=edition, sessions__isnull=False)
-            .values_list("company__slug", "company__name")
-            .distinct()
-            .order_by("company__name")
-        )
+        # Thousands of companies at scale: read (from the cache) only when the form is shown
+        # or a company is chosen.
+        self.filters["booth"].extra["choices"] = lambda: host_choices(edition, request)
 
     def filter_day(self, queryset, name, value):
         """A calendar day in the expo's time zone (YYYY-MM-DD), "all", else coming up."""

@@ -6,16 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from booths.content import render_markdown, video_embed_url
 from expo.context_processors import current_edition
+from expo.lib import fragments
 from expo.lib.spreadsheets import csv_response
 from expo.schedule.models import CalendarFeed, Certificate, Registration, Session, Stage
 
@@ -40,6 +43,45 @@ def _get_session(request, pk, queryset=None):
     return session
 
 
+CARD_PARTS = {"card_head": "expo/schedule/_card_head.html", "panel": "expo/schedule/_register.html"}
+
+
+def _with_cached_cards(request, sessions):
+    """Each session's card up to its registration panel (the same for every visitor in a
+    language and time zone) from the cache, in one round trip. So is an anonymous visitor's
+    registration panel, keyed by the seats left; a signed-in visitor's (their registration,
+    their forms) is rendered per request."""
+    anonymous = not request.user.is_authenticated
+    keys = {}
+    for session in sessions:
+        state = (session.live_now, session.ended, session.is_cancelled)
+        keys[session, "card_head"] = fragments.key(
+            "session-card", ("schedule",), session.pk, *state, request=request
+        )
+        if anonymous:
+            keys[session, "panel"] = fragments.key(
+                "session-panel",
+                ("schedule",),
+                session.pk,
+                *state,
+                session.seats_left,
+                request=request,
+            )
+
+    def render_missing(missing):
+        return {
+            (session, part): render_to_string(
+                CARD_PARTS[part], {"session": session}, request=request
+            )
+            for session, part in missing
+        }
+
+    html = fragments.get_many_or_render(keys, render_missing)
+    for (session, part), text in html.items():
+        setattr(session, part, mark_safe(text))  # noqa: S308  (rendered by a template)
+    return sessions
+
+
 def _can_see_attendees(user, session) -> bool:
     return user.is_authenticated and (user.is_staff or session.is_host(user))
 
@@ -52,14 +94,14 @@ def schedule(request):
         "starts_at", "pk"
     )
     schedule_filter = ScheduleFilter(
-        request.GET, queryset=queryset, edition=edition, user=request.user
+        request.GET, queryset=queryset, edition=edition, user=request.user, request=request
     )
     page = Paginator(schedule_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "edition": edition,
         "filter": schedule_filter,
         "page": page,
-        "sessions": services.decorate(list(page.object_list)),
+        "sessions": _with_cached_cards(request, services.decorate(list(page.object_list))),
         "days": edition.days(),
         "day": request.GET.get("day", ""),
         "now": timezone.now(),

@@ -110,7 +110,6 @@ def test_the_page_knows_who_is_staffing_now_and_asks_visitors_to_sign_in(
     response = client.get(url(booth_a))
 
     content = response.content.decode()
-    assert [u.email for u in response.context["staff_online"]] == [recruiter.email]
     assert "Rita" in content and "Ada" not in content
     assert "/accounts/login/?next=" in content
 
@@ -217,9 +216,12 @@ def _fill_booth(booth, jobs):
 
 
 def _count_queries(client, path):
+    """Queries of the page with nothing in the cache (the most it ever runs)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(path).status_code == 200
     return len(queries)

@@ -23,7 +23,9 @@ HALL = "/booths/"
 
 
 def names(response):
-    return [booth.company.name for booth in response.context["booths"]]
+    """The companies on the hall's cards, in order (the cards come from the cache, so the
+    page's HTML is what tells)."""
+    return re.findall(r'class="booth-card-title"><a[^>]*>([^<]*)</a>', response.content.decode())
 
 
 def test_the_hall_lists_only_approved_booths_of_the_current_expo(client, edition, booth_a):
@@ -126,8 +128,8 @@ def test_the_hall_is_paginated_and_page_links_keep_the_filters(client, edition):
     first = client.get(HALL, {"programme": "innohk"})
     second = client.get(HALL, {"programme": "innohk", "page": 2})
 
-    assert len(first.context["booths"]) == 24
-    assert len(second.context["booths"]) == 6
+    assert len(names(first)) == 24
+    assert len(names(second)) == 6
     assert "?programme=innohk&amp;page=2" in first.content.decode()
 
 
@@ -138,9 +140,9 @@ def test_open_job_counts_and_bookmarks_show_on_the_cards(client, edition, booth_
 
     response = client.get(HALL)
 
-    card = response.context["booths"][0]
-    assert (card.open_jobs, card.is_bookmarked) == (3, True)
-    assert "3 open jobs" in response.content.decode()
+    [card] = response.context["cards"]
+    assert "3 open jobs" in card
+    assert 'aria-pressed="true"' in card and "Bookmarked" in card
 
 
 def _fill_hall(edition, count):
@@ -151,9 +153,12 @@ def _fill_hall(edition, count):
 
 
 def _count_queries(client, params=None):
+    """Queries of a hall page with nothing in the cache (the most it ever runs)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(HALL, params).status_code == 200
     return len(queries)
@@ -168,9 +173,10 @@ def test_the_hall_runs_a_fixed_number_of_queries(
     one = _count_queries(client)
     _fill_hall(edition, 40)
 
-    # session, user, edition, sectors, count, page, staff of the page, bookmarks of the page,
-    # plus what the site's header needs for a signed-in user
-    with django_assert_max_num_queries(10):
+    # With nothing cached: session, user, edition, sectors, count, page, staff of the page,
+    # the cards' booths, their queues, bookmarks of the page, plus what the site's header
+    # needs for a signed-in user
+    with django_assert_max_num_queries(11):
         many = _count_queries(client)
     assert many == one
 

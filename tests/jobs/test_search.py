@@ -125,7 +125,8 @@ def test_htmx_request_gets_only_the_results_fragment(client, job_a):
     assert response.status_code == 200
     assert "<html" not in page
     assert "Machine Learning Engineer" in page
-    assert [t.name for t in response.templates][0] == "jobs/_results.html"
+    names = [t.name for t in response.templates]
+    assert "jobs/_results.html" in names and "jobs/search.html" not in names
 
 
 def test_works_without_javascript_as_a_plain_get_form(client, job_a):
@@ -182,11 +183,12 @@ def test_query_count_does_not_grow_with_results(
 ):
     client.force_login(talent)
     JobFactory(edition=edition, company=company_a, title="Engineer 0")
+    from django.core.cache import cache
+
+    cache.clear()  # both counts with nothing cached: the most a page ever runs
     with django_assert_max_num_queries(10) as one:
         client.get(URL, {"q": q})
     JobFactory.create_batch(30, edition=edition, company=company_a)
-    from django.core.cache import cache
-
     cache.clear()
     with django_assert_max_num_queries(10) as many:
         client.get(URL, {"q": q})

@@ -1,0 +1,110 @@
+"""Cached fragments of pages that are the same for every visitor.
+
+The hall's booth cards, a booth's page, the schedule's session cards and filters, the home
+page's figures: what they show depends on the data, the language and the visitor's time zone,
+not on who looks. They are rendered once and kept in the cache (Redis in production, shared by
+every web process), under keys that carry
+
+- a *version* per namespace ("booths", "jobs", "schedule", "edition"), bumped whenever a row
+  they show changes (post_save/post_delete of the models each app registers with
+  bump_on_change(), both at once and again after the transaction commits, so a page rendered
+  from the old rows in between cannot outlive the commit);
+- the active language and the visitor's own time zone (times are shown in both);
+- whatever else the fragment depends on (a booth's id, the filters in the query string).
+
+Writes that bypass the ORM's signals (bulk updates, raw SQL, seed_demo) call bump() themselves;
+every fragment also expires after FRAGMENT_CACHE_SECONDS, which bounds what a missed bump or a
+clock-derived state (a job past its deadline) can leave stale. Live state (recruiters online,
+queue lengths, seats left, the visitor's own bookmarks and registrations) is never inside a
+fragment: views fill it in around the cached parts.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
+
+NAMESPACES = ("booths", "jobs", "schedule", "edition")
+_VERSION_KEY = "fragver:{}"
+
+
+def seconds():
+    return getattr(settings, "FRAGMENT_CACHE_SECONDS", 300)
+
+
+def versions(request=None) -> dict:
+    """{namespace: version}, one cache round trip (remembered on the request)."""
+    if request is not None and hasattr(request, "_fragment_versions"):
+        return request._fragment_versions
+    keys = {_VERSION_KEY.format(name): name for name in NAMESPACES}
+    found = cache.get_many(list(keys))
+    for key in keys:
+        if key not in found:
+            cache.add(key, time.time_ns(), None)
+            found[key] = cache.get(key) or 0
+    result = {name: found[key] for key, name in keys.items()}
+    if request is not None:
+        request._fragment_versions = result
+    return result
+
+
+def bump(*namespaces) -> None:
+    """Invalidate every fragment of these namespaces: now, and again after the transaction
+    commits (rows read in between were still the old ones)."""
+
+    def do_bump():
+        cache.set_many({_VERSION_KEY.format(name): time.time_ns() for name in namespaces}, None)
+
+    do_bump()
+    transaction.on_commit(do_bump)
+
+
+def bump_on_change(model, *namespaces) -> None:
+    """Bump `namespaces` whenever a row of `model` is saved or deleted."""
+
+    def handler(sender, **kwargs):
+        bump(*namespaces)
+
+    uid = f"fragments:{model._meta.label}:{'+'.join(namespaces)}"
+    post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid)
+
+
+def key(name, namespaces, *parts, request=None, zone=None) -> str:
+    """The cache key of fragment `name` in the active language and time zone."""
+    current = versions(request)
+    if zone is None and request is not None:
+        zone = getattr(request, "visitor_tz", None)
+    version = ".".join(str(current[n]) for n in namespaces)
+    extra = "\x1f".join(str(part) for part in parts)
+    digest = hashlib.blake2b(extra.encode(), digest_size=12).hexdigest() if extra else ""
+    return f"frag:{name}:{version}:{get_language() or ''}:{zone or ''}:{digest}"
+
+
+def get_or_render(cache_key, render) -> str:
+    html = cache.get(cache_key)
+    if html is None:
+        html = str(render())
+        cache.set(cache_key, html, seconds())
+    return html
+
+
+def get_many_or_render(keys: dict, render_missing) -> dict:
+    """{item: html} for {item: cache key}: one round trip for the cached ones; the others are
+    rendered together by render_missing([items]) -> {item: html} and stored in one more."""
+    found = cache.get_many(list(keys.values())) if keys else {}
+    result, missing = {}, []
+    for item, cache_key in keys.items():
+        if cache_key in found:
+            result[item] = found[cache_key]
+        else:
+            missing.append(item)
+    if missing:
+        rendered = render_missing(missing)
+        cache.set_many({keys[item]: str(html) for item, html in rendered.items()}, seconds())
+        result.update(rendered)
+    return result
