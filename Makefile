@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help venv run serve serve-uvicorn seed test test-fast bench faults lint fmt worker beat lock messages catalogues clean
+.PHONY: help venv run serve serve-uvicorn seed test test-fast bench faults load lint fmt worker beat lock messages catalogues clean
 
 help:
 	@echo "make run    set up and serve the demo expo on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run the whole suite on throwaway PostgreSQL and Redis"
 	@echo "make bench  benchmarks on throwaway PostgreSQL and Redis, printed as a table"
 	@echo "make faults the fault suite: Redis, PostgreSQL and worker crashes, reconnect storms"
+	@echo "make load   the expo-day load test (locust) against two web processes"
 	@echo "make lint | fmt | worker | beat | lock | messages | catalogues"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -78,6 +79,11 @@ bench: venv
 faults: venv
 	@.ci/install-system-packages
 	$(PY) -m bench.faults $(FAULTS_ARGS)
+
+# The expo-day load test: locust's attendee mix against two uvicorn processes, a worker and
+# beat, in steps of rising attendees (about 6 minutes); figures into bench/results.json.
+load: venv
+	$(PY) -m tests.harness $(PY) -m bench.load
 
 lint: venv
 	$(PY) -m ruff check .
