@@ -107,7 +107,11 @@ class Load:
 
     async def setup(self):
         args = self.args
-        opened = await open_receivers(self.room, args.port, args.path, args.clients)
+        ports = [int(port) for port in str(args.port).split(",")]
+        opened = 0
+        for i, port in enumerate(ports):  # the receivers split evenly over the processes
+            share = args.clients // len(ports) + (1 if i < args.clients % len(ports) else 0)
+            opened += await open_receivers(self.room, port, args.path, share)
         if opened < args.clients:
             raise RuntimeError(f"only {opened} of {args.clients} receivers connected")
         await asyncio.sleep(1)
@@ -121,14 +125,19 @@ class Load:
                 await fanout.publish(args.room, text)
 
             async def stats():
-                replies = await fanout.collect_stats(timeout=3, expect=1)
-                return {**(replies[0] if replies else {}), **fanout.publisher_stats}
+                replies = await fanout.collect_stats(timeout=3, expect=len(ports))
+                summed = {}
+                for reply in replies:  # one per server process
+                    for key, value in reply.items():
+                        if isinstance(value, int | float) and not isinstance(value, bool):
+                            summed[key] = summed.get(key, 0) + value
+                return {**summed, **fanout.publisher_stats}
 
             self.server_stats = stats
         else:
             from websockets.asyncio.client import connect
 
-            sender = await connect(f"ws://127.0.0.1:{args.port}/", compression=None)
+            sender = await connect(f"ws://127.0.0.1:{ports[0]}/", compression=None)
 
             async def send(text):
                 await sender.send(text)
@@ -324,7 +333,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("command", choices=["ceiling", "load", "idle"])
     parser.add_argument("port", nargs="?", type=int)
-    parser.add_argument("--port", dest="port_opt", type=int)
+    parser.add_argument("--port", dest="port_opt", help="a port, or ports split by commas")
     parser.add_argument("--mode", choices=["app", "ceiling"], default="app")
     parser.add_argument("--path", default="/")
     parser.add_argument("--room", default="")
@@ -412,19 +421,10 @@ class Stack:
         for process in reversed(self.processes):
             self.stop(process)
 
-    def load(self, port, *extra):
+    def load(self, port, *extra, cpu=LOAD_CPU):
+        pin = ["--cpu", str(cpu)] if cpu is not None else []
         out = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "bench.fanout",
-                "load",
-                "--port",
-                str(port),
-                "--cpu",
-                str(LOAD_CPU),
-                *extra,
-            ],
+            [sys.executable, "-m", "bench.fanout", "load", "--port", str(port), *pin, *extra],
             cwd=self.root,
             env=self.env,
             capture_output=True,
@@ -549,13 +549,64 @@ def measure(ctx, Result, clients=None, idle_target=None, seconds=None):
         )
         stack.stop(server)
 
+        two = measure_two_processes(stack, path, room, common)
         idle = measure_idle(stack, path, idle_target)
         load_avg_end = os.getloadavg()
     finally:
         stack.stop_all()
         shutil.rmtree(os.path.join(root, ".bench-redis"), ignore_errors=True)
 
-    return report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end)
+    rows = report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end)
+    rows.append(two_process_row(ctx, Result, app, two))
+    return rows
+
+
+def measure_two_processes(stack, path, room, common):
+    """The same room's receivers split over two uvicorn processes on one Redis, one process per
+    core (the load generator then shares the cores with them: this machine has two)."""
+    from tests.harness import _wait_for_port, free_port
+
+    ports = [free_port(), free_port()]
+    servers = [stack.start(uvicorn_command(port), cpu) for cpu, port in enumerate(ports)]
+    for port in ports:
+        _wait_for_port(port, "uvicorn")
+    try:
+        return stack.load(
+            ",".join(map(str, ports)),
+            "--mode",
+            "app",
+            "--path",
+            path,
+            "--room",
+            room,
+            *common,
+            cpu=None,
+        )
+    finally:
+        for server in servers:
+            stack.stop(server)
+
+
+def two_process_row(ctx, Result, one, two):
+    single = one["saturation"]["deliveries_per_s"]
+    double = two["saturation"]["deliveries_per_s"]
+    ratio = double / single if single else 0.0
+    ctx.metrics.update(
+        {
+            "fanout_two_process_deliveries_per_s": round(double),
+            "fanout_two_process_ratio": round(ratio, 3),
+            "fanout_two_process_lost_at_saturation": two["saturation"]["lost"],
+            "fanout_two_process_p99_ms_at_50": round(two["rate"]["p99_ms"], 2),
+        }
+    )
+    return Result(
+        "lobby fan-out over two processes on one Redis vs one",
+        [0.0],
+        0,
+        f"{double:,.0f}/s vs {single:,.0f}/s = {ratio:.2f}x (target >= 1.6), "
+        f"lost {two['saturation']['lost']}; p99 at 50 msg/s {two['rate']['p99_ms']:.1f} ms",
+        ok=ratio >= 1.6 and two["saturation"]["lost"] == 0,
+    )
 
 
 def measure_idle(stack, path, target, warm=50, seconds=240):
