@@ -1,0 +1,98 @@
+"""Loading many jobs at once (seed_demo, imports of thousands of rows) with the search upkeep
+done set-based afterwards.
+
+Every job row normally runs three triggers (migrations 0002 and 0003): its weighted search
+vector, its row in jobs_jobfacet (with the combination of facet values and the words of its
+title and skills for typo correction), and the tally of its combination. Row by row that is
+most of the cost of inserting 100,000 jobs. Inside `deferred_search_upkeep()` the triggers are
+disabled (ALTER TABLE is transactional in PostgreSQL: a failure restores them with the rollback)
+and on the way out the same results are computed for the new rows in a few statements, then the
+triggers are enabled again. On other databases it does nothing.
+"""
+
+import contextlib
+
+from django.db import connection, transaction
+
+JOB_TRIGGERS = (
+    "jobs_job_search_vector_trigger",
+    "jobs_job_facet_insert_delete",
+    "jobs_job_facet_update",
+)
+FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete",)
+
+# The same results as the triggers of migrations 0002 and 0003, for the jobs with id > %s.
+CATCH_UP = [
+    """
+    UPDATE jobs_job j SET search_vector =
+        setweight(to_tsvector('english', coalesce(j.title, '')), 'A') ||
+        setweight(to_tsvector('english', coalesce(c.name, '')), 'B') ||
+        setweight(to_tsvector('english', coalesce(j.skills, '')), 'B') ||
+        setweight(to_tsvector('english', coalesce(j.description, '')), 'C')
+      FROM booths_company c
+     WHERE c.id = j.company_id AND j.id > %(after)s
+    """,
+    """
+    INSERT INTO jobs_facetcombo (sector_id, is_tech_rd, level, min_education, employment_type,
+        location, programme, open_to_overseas, open_to_gba)
+    SELECT DISTINCT j.sector_id, j.is_tech_rd, j.level, j.min_education, j.employment_type,
+        j.location, coalesce(c.programme, ''), j.open_to_overseas, j.open_to_gba
+      FROM jobs_job j JOIN booths_company c ON c.id = j.company_id
+     WHERE j.id > %(after)s AND j.status = 'published'
+    ON CONFLICT DO NOTHING
+    """,
+    """
+    INSERT INTO jobs_jobfacet (job_id, edition_id, company_id, combo_id, published_at, deadline,
+        terms)
+    SELECT j.id, j.edition_id, j.company_id, fc.id, j.published_at, j.deadline,
+        strip(coalesce(j.search_vector, ''::tsvector))
+      FROM jobs_job j
+      JOIN booths_company c ON c.id = j.company_id
+      JOIN jobs_facetcombo fc ON (fc.sector_id, fc.is_tech_rd, fc.level, fc.min_education,
+          fc.employment_type, fc.location, fc.programme, fc.open_to_overseas, fc.open_to_gba)
+        = (j.sector_id, j.is_tech_rd, j.level, j.min_education, j.employment_type, j.location,
+          coalesce(c.programme, ''), j.open_to_overseas, j.open_to_gba)
+     WHERE j.id > %(after)s AND j.status = 'published'
+    """,
+    """
+    INSERT INTO jobs_facettally AS t (edition_id, combo_id, n)
+    SELECT edition_id, combo_id, count(*) FROM jobs_jobfacet
+     WHERE job_id > %(after)s GROUP BY edition_id, combo_id
+    ON CONFLICT (edition_id, combo_id) DO UPDATE SET n = t.n + EXCLUDED.n
+    """,
+    """
+    INSERT INTO jobs_searchword (word)
+    SELECT DISTINCT w FROM jobs_job j,
+        regexp_split_to_table(lower(coalesce(j.title, '') || ' ' || coalesce(j.skills, '')),
+            '[^[:alnum:]]+') AS w
+     WHERE j.id > %(after)s AND j.status = 'published' AND length(w) BETWEEN 3 AND 40
+    ON CONFLICT DO NOTHING
+    """,
+]
+
+
+def _alter(cursor, table, triggers, action):
+    # ALTER TABLE refuses while deferred checks (Django's foreign keys) are pending: run them.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for trigger in triggers:
+        cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextlib.contextmanager
+def deferred_search_upkeep():
+    """Insert jobs inside; their search vectors, facet rows, tallies and typo words are
+    computed set-based on the way out (in the caller's transaction)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM jobs_job")
+        after = cursor.fetchone()[0]
+        _alter(cursor, "jobs_job", JOB_TRIGGERS, "DISABLE")
+        _alter(cursor, "jobs_jobfacet", FACET_TRIGGERS, "DISABLE")
+        yield
+        for statement in CATCH_UP:
+            cursor.execute(statement, {"after": after})
+        _alter(cursor, "jobs_job", JOB_TRIGGERS, "ENABLE")
+        _alter(cursor, "jobs_jobfacet", FACET_TRIGGERS, "ENABLE")
