@@ -3,35 +3,24 @@ done set-based afterwards.
 
 Every job row normally runs three triggers (migrations 0002 and 0003): its weighted search
 vector, its row in jobs_jobfacet (with the combination of facet values and the words of its
-title and skills for typo correction), and the tally of its combination. Row by row that is
-most of the cost of inserting 100,000 jobs. Inside `deferred_search_upkeep()` the triggers are
-disabled (ALTER TABLE is transactional in PostgreSQL: a failure restores them with the rollback)
-and on the way out the same results are computed for the new rows in a few statements, then the
-triggers are enabled again. On other databases it does nothing.
+title and skills for typo correction), and the tally of its combination. The last two, PL/pgSQL
+row by row, are most of the cost of inserting 100,000 jobs. Inside `deferred_search_upkeep()`
+they are disabled (ALTER TABLE is transactional in PostgreSQL: a failure restores them with the
+rollback) and on the way out the same results are computed for the new rows in a few
+statements, then the triggers are enabled again. On other databases it does nothing.
 """
 
 import contextlib
 
 from django.db import connection, transaction
 
-JOB_TRIGGERS = (
-    "jobs_job_search_vector_trigger",
-    "jobs_job_facet_insert_delete",
-    "jobs_job_facet_update",
-)
+# The search vector's BEFORE trigger stays: it fills the row as it is written, where setting it
+# afterwards would write every row (and all its indexes) twice.
+JOB_TRIGGERS = ("jobs_job_facet_insert_delete", "jobs_job_facet_update")
 FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete",)
 
-# The same results as the triggers of migrations 0002 and 0003, for the jobs with id > %s.
+# The same results as the triggers of migration 0003, for the jobs with id > %(after)s.
 CATCH_UP = [
-    """
-    UPDATE jobs_job j SET search_vector =
-        setweight(to_tsvector('english', coalesce(j.title, '')), 'A') ||
-        setweight(to_tsvector('english', coalesce(c.name, '')), 'B') ||
-        setweight(to_tsvector('english', coalesce(j.skills, '')), 'B') ||
-        setweight(to_tsvector('english', coalesce(j.description, '')), 'C')
-      FROM booths_company c
-     WHERE c.id = j.company_id AND j.id > %(after)s
-    """,
     """
     INSERT INTO jobs_facetcombo (sector_id, is_tech_rd, level, min_education, employment_type,
         location, programme, open_to_overseas, open_to_gba)
