@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
@@ -11,21 +12,31 @@ from django.views.i18n import set_language as django_set_language
 
 from .branding import brand_variables
 from .context_processors import current_edition
-from .lib import health
+from .lib import fragments, health
 from .models import ExpoEdition
 from .organiser.figures import busiest_sectors, key_figures
 from .schedule.models import Session
+
+
+def _shown_sessions(request, edition):
+    """(live, upcoming) sessions of the home page: read at most once a second for everyone."""
+    second = int(time.time())
+    key = fragments.key("home-sessions", ("schedule",), edition.pk, second, request=request)
+    shown = cache.get(key)
+    if shown is None:
+        sessions = Session.objects.filter(edition=edition).select_related(
+            "track", "host_booth__company"
+        )
+        shown = (list(sessions.live()[:6]), list(sessions.upcoming()[:6]))
+        cache.set(key, shown, 2)
+    return shown
 
 
 def home(request):
     edition = current_edition(request)
     context = {"figures": None}
     if edition is not None:
-        sessions = Session.objects.filter(edition=edition).select_related(
-            "track", "host_booth__company"
-        )
-        live = list(sessions.live()[:6])
-        upcoming = list(sessions.upcoming()[:6])
+        live, upcoming = _shown_sessions(request, edition)
         # The page's fragment (templates/expo/home.html) changes with the minute ("ends in 5
         # minutes") and the sessions shown; figures and sectors are read only to render it.
         context.update(
