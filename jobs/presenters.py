@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from django.template.loader import render_to_string
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -108,8 +107,8 @@ def job_cards(request, result, saved_ids):
         slot = mark_safe(SAVED_SLOT)  # noqa: S308
         by_id = {job.pk: job for job in result.jobs}
         return {
-            pk: render_to_string(
-                "jobs/_job_card.html", {"job": by_id[pk], "saved_slot": slot}, request=request
+            pk: fragments.render_plain(
+                "jobs/_job_card.html", request, {"job": by_id[pk], "saved_slot": slot}
             )
             for pk in missing
             if pk in by_id

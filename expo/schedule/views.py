@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -70,9 +69,7 @@ def _with_cached_cards(request, sessions):
 
     def render_missing(missing):
         return {
-            (session, part): render_to_string(
-                CARD_PARTS[part], {"session": session}, request=request
-            )
+            (session, part): fragments.render_plain(CARD_PARTS[part], request, {"session": session})
             for session, part in missing
         }
 
