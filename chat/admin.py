@@ -5,7 +5,18 @@ from django.utils.translation import ngettext
 from accounts.admin import UserAdmin
 from expo.lib.readonly_admin import ReadOnlyAdmin
 
-from .models import Ban, Conversation, Event, Message, Mute, QueueEntry, Report, Room, TalentNote
+from .models import (
+    Ban,
+    Call,
+    Conversation,
+    Event,
+    Message,
+    Mute,
+    QueueEntry,
+    Report,
+    Room,
+    TalentNote,
+)
 
 
 @admin.register(Ban)
@@ -117,3 +128,22 @@ def ban_from_chats(modeladmin, request, queryset):
 
 UserAdmin.has_ban_permission = has_ban_permission
 UserAdmin.actions = [*UserAdmin.actions, ban_from_chats]
+@admin.register(Call)
+class CallAdmin(ReadOnlyAdmin):
+    """Organiser staff see that a call took place (who, when, how long), never its content:
+    nothing of a call's audio or video is recorded."""
+
+    list_display = ["conversation", "caller", "callee", "kind", "status", "rang_at", "talk_time"]
+    list_filter = ["kind", "status", "end_reason"]
+    search_fields = ["caller__email", "callee__email"]
+    list_select_related = [
+        "conversation__talent",
+        "conversation__booth__company",
+        "caller",
+        "callee",
+    ]
+    date_hierarchy = "rang_at"
+
+    @admin.display(description=_("talk time (s)"))
+    def talk_time(self, call):
+        return call.duration_seconds

@@ -12,6 +12,8 @@ class ChatConfig(AppConfig):
         from expo.lib.health import register_check
 
         from . import fanout, hall, signals  # noqa: F401  (signals connects its receivers)
+        from .calls import signals as call_signals  # noqa: F401
+        from .calls import tasks as call_tasks  # noqa: F401  (beat: chat.calls.tasks)
         from .personal_data import collect_chat
 
         # Every layer publishes through expo.lib.realtime; the fan-out hub carries it.

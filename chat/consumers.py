@@ -14,6 +14,8 @@ Client frames (JSON objects with a "type"):
   console:       take {entry?}, pick_up {conversation}
   conversation:  typing, read {up_to}
   moderation:    delete {message}, mute {user, minutes}, report {message, reason}
+  calls:         call.ring/accept/decline/hangup/rejoin/turn and the relayed signalling
+                 call.offer/answer/ice/media/restart (chat/calls/consumer.py, frames.py)
 """
 
 import asyncio
@@ -60,6 +62,7 @@ from .actions.rooms import (
     staff_room,
 )
 from .actions.typing import do_send_typing
+from .calls.consumer import CALL_FRAME_TYPES, CallFramesMixin
 from .transport import HubSocket
 
 __all__ = ["user_group"]
@@ -95,10 +98,14 @@ class ValidatingConsumerMixin:
     and the socket stays up, until a client sends too many (then it is closed as abusive)."""
 
     bad_frames = 0
+    max_frame_bytes = MAX_FRAME_BYTES
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if text_data is None or len(text_data) > MAX_FRAME_BYTES:
-            return await self.reject_frame("frame_invalid", "Send JSON text frames up to 16 KiB.")
+        if text_data is None or len(text_data) > self.max_frame_bytes:
+            return await self.reject_frame(
+                "frame_invalid",
+                f"Send JSON text frames up to {self.max_frame_bytes // 1024} KiB.",
+            )
         try:
             content = json.loads(text_data)
         except ValueError:
@@ -644,10 +651,20 @@ class ConsoleConsumer(BoothConsumer):
     handle_queue_leave = handle_leave_message = handle_queue_join
 
 
-class ConversationConsumer(LiveConsumer):
-    """A 1:1 conversation: only its two sides and organiser staff may join."""
+class ConversationConsumer(CallFramesMixin, LiveConsumer):
+    """A 1:1 conversation: only its two sides and organiser staff may join. Its two sides may
+    also call each other over it (chat.calls.consumer)."""
 
-    frame_types = (*LiveConsumer.frame_types, "post", "typing", "read", "delete", "report")
+    frame_types = (
+        *LiveConsumer.frame_types,
+        "post",
+        "typing",
+        "read",
+        "delete",
+        "report",
+        *CALL_FRAME_TYPES,
+    )
+    max_frame_bytes = 48 * 1024  # session descriptions (chat.calls.frames.MAX_SDP_CHARS)
 
     async def connect(self):
         conversation_id = self.scope["url_route"]["kwargs"]["conversation_id"]

@@ -42,7 +42,7 @@ def _redis_client(key):
 def allow(user_id: int, room: str, burst: int | None = None, rate: float | None = None) -> bool:
     """Take one token for (user, room); False when the user must slow down. Chat messages use
     CHAT_RATE_BURST/CHAT_RATE_PER_SECOND; other kinds of frames pass their own (and a room
-    name of their own, e.g. "queue:<room>")."""
+    name of their own, e.g. "queue:<room>", "call:<conversation>")."""
     burst = burst if burst is not None else settings.CHAT_RATE_BURST
     rate = rate if rate is not None else settings.CHAT_RATE_PER_SECOND
     now = time.time()

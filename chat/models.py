@@ -78,6 +78,7 @@ class Event(models.Model):
         DELETED = "message.deleted", _("Message deleted")
         STATE = "conversation", _("Conversation changed")
         QUEUE = "queue", _("Queue changed")
+        CALL = "call", _("Call")
 
     room = models.ForeignKey(
         Room, on_delete=models.CASCADE, related_name="events", verbose_name=_("room")
@@ -320,3 +321,6 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.reporter} on #{self.message_id}"
+
+
+from .calls.models import Call  # noqa: E402,F401  (the calls' model belongs to this app)

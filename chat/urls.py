@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .calls import views as call_views
 
 app_name = "chat"
 
@@ -13,4 +14,5 @@ urlpatterns = [
     path("chat/<int:conversation_id>/note/", views.note, name="note"),
     path("chat/booth/<int:booth_id>/", views.booth_chat, name="booth_chat"),
     path("chat/summaries/", views.booth_summaries, name="booth_summaries"),
+    path("chat/calls/<int:call_id>/decline/", call_views.decline, name="call_decline"),
 ]

@@ -23,6 +23,8 @@ from .actions.moderation import open_reports
 from .actions.queue import booth_summaries as summaries_of_booths
 from .actions.queue import booth_summary, queue_snapshot
 from .actions.rooms import ChatError, history, lobby_room, room_last_seq, staff_room
+from .calls import services as call_services
+from .calls.models import Call
 from .forms import CloseForm, HandoverForm, NoteForm
 from .models import Conversation, Event, QueueEntry, TalentNote
 
@@ -72,18 +74,27 @@ def console(request):
 def conversation(request, conversation_id):
     conv = _conversation_or_404(request, conversation_id)
     events = list(
-        Event.objects.filter(room=conv.room, kind=Event.Kind.MESSAGE)
+        Event.objects.filter(room=conv.room)
+        .filter(
+            Q(kind=Event.Kind.MESSAGE)
+            | Q(kind=Event.Kind.CALL, data__state__in=call_services.FINISHED)
+        )
         .select_related("message__author")
         .order_by("-seq")[:CONVERSATION_PAGE]
     )
     events.reverse()
     membership = membership_for(request.user)
     staff_side = membership is not None and membership.company_id == conv.booth.company_id
+    is_party = request.user.pk in (conv.talent_id, conv.recruiter_id)
     context = {
         "conversation": conv,
         "events": events,
         "is_recruiter": request.user.pk == conv.recruiter_id,
         "is_talent": request.user.pk == conv.talent_id,
+        # The call panel is for the two sides only; organiser staff see the call records.
+        "call_panel": is_party,
+        "live_call": Call.objects.live().filter(conversation=conv).first() if is_party else None,
+        "other_side": conv.recruiter if request.user.pk == conv.talent_id else conv.talent,
         "staff_side": staff_side,
         "can_moderate": staff_side or request.user.is_staff,
     }

@@ -204,6 +204,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.refresh_search_facets",
         "schedule": crontab(minute="*"),
     },
+    # Calls whose ring timed out or whose sides vanished while no server process was watching
+    # (each process ends its own sockets' calls on time; this catches a crashed process's).
+    "expire-calls": {
+        "task": "chat.calls.tasks.expire_calls",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # --- Email -------------------------------------------------------------------------------
@@ -408,3 +414,29 @@ CHAT_HUB_BACKLOG = env.int("CHAT_HUB_BACKLOG", default=500)
 # How often each process's hub probes the channel layer through its own channel: an outage is
 # noticed within about this long, and after it every room is resubscribed and resynced.
 CHAT_HUB_PROBE_SECONDS = env.float("CHAT_HUB_PROBE_SECONDS", default=1.0)
+
+# --- 1:1 calls (chat/calls) ----------------------------------------------------------------
+# TURN relay (coturn with use-auth-secret): comma-separated turn:/turns:/stun: URLs and the
+# shared secret. Without them calls connect peer to peer only (same network: `make run`).
+TURN_URLS = env.list("TURN_URLS", default=[])
+TURN_SECRET = env.str("TURN_SECRET", default="")
+if TURN_URLS and not TURN_SECRET:
+    raise ImproperlyConfigured("TURN_URLS is set but TURN_SECRET (or TURN_SECRET_FILE) is not.")
+for _url in TURN_URLS:
+    if not _url.startswith(("turn:", "turns:", "stun:")):
+        raise ImproperlyConfigured(f"TURN_URLS: {_url!r} is not a turn:, turns: or stun: URL.")
+# How long a TURN credential handed to a caller stays valid; clients fetch a fresh one before.
+TURN_CREDENTIAL_SECONDS = env.int("TURN_CREDENTIAL_SECONDS", default=3600)
+# "relay" sends every call through the TURN server (peers never learn each other's address).
+CALL_ICE_TRANSPORT_POLICY = env.str("CALL_ICE_TRANSPORT_POLICY", default="all")
+if CALL_ICE_TRANSPORT_POLICY not in ("all", "relay"):
+    raise ImproperlyConfigured("CALL_ICE_TRANSPORT_POLICY is 'all' or 'relay'.")
+if CALL_ICE_TRANSPORT_POLICY == "relay" and not TURN_URLS:
+    raise ImproperlyConfigured("CALL_ICE_TRANSPORT_POLICY=relay needs TURN_URLS and TURN_SECRET.")
+# A call rings this long before it counts as missed.
+CALL_RING_SECONDS = env.float("CALL_RING_SECONDS", default=45)
+# A side whose call socket dropped has this long to come back before the call ends.
+CALL_RECONNECT_SECONDS = env.float("CALL_RECONNECT_SECONDS", default=30)
+# Signalling frames (offer, answer, ICE candidates) per user per call: a burst, then a rate.
+CALL_SIGNAL_BURST = env.int("CALL_SIGNAL_BURST", default=60)
+CALL_SIGNAL_PER_SECOND = env.float("CALL_SIGNAL_PER_SECOND", default=10.0)

@@ -1,10 +1,15 @@
-"""Throwaway PostgreSQL and Redis servers for the test suite and the benchmarks.
+"""Throwaway PostgreSQL, Redis and TURN (coturn) servers for the test suite and the benchmarks.
 
-    python -m tests.harness CMD [ARGS...]
+    python -m tests.harness [--netns] CMD [ARGS...]
 
-starts a PostgreSQL cluster and a Redis server on free loopback ports in a temporary
-directory, runs CMD with DATABASE_URL and REDIS_URL set, then stops both servers and removes
-the directory, also when CMD fails or is interrupted. The exit code is CMD's.
+starts a PostgreSQL cluster, a Redis server and a coturn TURN server on free loopback ports in
+a temporary directory, runs CMD with DATABASE_URL, REDIS_URL, TURN_URLS and TURN_SECRET set,
+then stops the servers and removes the directory, also when CMD fails or is interrupted. The
+exit code is CMD's.
+
+--netns first moves the whole run (servers and CMD) into a new network namespace whose only
+interface is loopback (loopback_only_namespace below): WebRTC gathers every address of the
+machine, and tests may send traffic only to loopback. `make test` runs that way.
 
 PostgreSQL's initdb and pg_ctl refuse to run as root (CI runs as root): as root they run as the
 `postgres` OS user on a directory it owns. Missing binaries end with a message that says
@@ -13,6 +18,8 @@ exactly what to install.
 
 import contextlib
 import os
+import random
+import secrets
 import shutil
 import signal
 import socket
@@ -58,6 +65,16 @@ def find_redis() -> str:
             "(Debian/Ubuntu) or `brew install redis` (macOS)."
         )
     return redis
+
+
+def find_turnserver() -> str:
+    turnserver = shutil.which("turnserver")
+    if not turnserver:
+        raise HarnessError(
+            "turnserver (coturn) was not found. Install it, e.g. `apt-get install coturn` "
+            "(Debian/Ubuntu) or `brew install coturn` (macOS)."
+        )
+    return turnserver
 
 
 def _wait_for_port(port: int, what: str, timeout: float = 20) -> None:
@@ -217,24 +234,116 @@ def redis(root: Path):
 
 
 @contextlib.contextmanager
+def coturn(root: Path):
+    """A TURN server as production runs it (coturn with --use-auth-secret: the site hands out
+    HMAC credentials), kept on loopback: it listens and relays on 127.0.0.1 only, and allows
+    loopback peers because here both peers of a call are on loopback. Yields TURN_URLS and
+    TURN_SECRET."""
+    turnserver = find_turnserver()
+    port = free_port()
+    turn_dir = root / "turn"
+    turn_dir.mkdir()
+    secret = secrets.token_hex(16)
+    relay_low = random.randrange(20000, 60000, 200)  # coturn retries a taken relay port
+    process = subprocess.Popen(
+        [
+            turnserver,
+            "-n",  # no configuration file: only these options
+            "--listening-ip=127.0.0.1",
+            "--relay-ip=127.0.0.1",
+            f"--listening-port={port}",
+            f"--min-port={relay_low}",
+            f"--max-port={relay_low + 199}",
+            "--use-auth-secret",
+            f"--static-auth-secret={secret}",
+            "--realm=expo.test",
+            "--allow-loopback-peers",
+            "--fingerprint",
+            "--no-tls",
+            "--no-dtls",
+            "--no-cli",
+            f"--userdb={turn_dir / 'turndb'}",
+            f"--pidfile={turn_dir / 'pid'}",
+            f"--log-file={turn_dir / 'log'}",
+            "--simple-log",
+            "--no-stdout-log",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, "coturn")
+        yield {
+            "TURN_URLS": f"turn:127.0.0.1:{port}?transport=udp,turn:127.0.0.1:{port}?transport=tcp",
+            "TURN_SECRET": secret,
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
 def services():
-    """Start both servers; yield the environment variables that point at them."""
+    """Start the servers; yield the environment variables that point at them."""
     root = Path(tempfile.mkdtemp(prefix="expo-test-"))
     try:
-        with postgresql(root) as database_url, redis(root) as redis_url:
-            yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url}
+        with postgresql(root) as database_url, redis(root) as redis_url, coturn(root) as turn:
+            yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **turn}
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
+NETNS_MARK = "EXPO_HARNESS_NETNS"
+
+
+def loopback_only_namespace(argv: list[str]) -> list[str]:
+    """The command that runs argv in a new network namespace holding only `lo` (brought up):
+    every server the harness starts and every client (chromium included) then sees 127.0.0.1
+    and nothing else, so no test can send a packet to another address. Needs root (CI runs
+    as root); unshare(1) and ip(8) come with util-linux and iproute2.
+
+    Extend `setup` for more interfaces inside the namespace (e.g. a TUN device for a media
+    server that will not gather candidates on loopback)."""
+    setup = ["ip link set lo up"]
+    return ["unshare", "--net", "--", "sh", "-ec", "; ".join(setup) + '; exec "$@"', "netns", *argv]
+
+
+def _enter_namespace(argv: list[str]) -> None:
+    """Re-run this harness inside a loopback-only namespace (does not return on success)."""
+    if os.environ.get(NETNS_MARK):
+        return  # already inside
+    probe = subprocess.run(
+        ["unshare", "--net", "true"], capture_output=True, text=True, check=False
+    )
+    if probe.returncode:
+        raise HarnessError(
+            "--netns needs permission to create a network namespace (`unshare --net`), i.e. "
+            f"root: {probe.stderr.strip()}. Run `sudo make test` (CI runs as root)."
+        )
+    os.environ[NETNS_MARK] = "1"
+    command = loopback_only_namespace([sys.executable, "-m", "tests.harness", *argv])
+    os.execvp(command[0], command)
+
+
 def main(argv: list[str]) -> int:
+    netns = bool(argv) and argv[0] == "--netns"
+    if netns:
+        argv = argv[1:]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
     try:
+        if netns:
+            _enter_namespace(argv)
         with services() as urls:
             print(
-                f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}",
+                f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}, "
+                f"TURN at {urls['TURN_URLS']}"
+                + (" (loopback-only network namespace)" if os.environ.get(NETNS_MARK) else ""),
                 flush=True,
             )
             child = subprocess.Popen(argv, env={**os.environ, **urls})

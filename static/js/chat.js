@@ -280,6 +280,7 @@
     this.handlers = handlers;
     this.conn = Expo.connect(root.getAttribute("data-chat-ws"), {
       onState: function (state) {
+        if (handlers.onState) handlers.onState(state);
         if (!self.state) return;
         self.state.textContent = T[state] || state;
         self.state.className = "chat-state badge " +
@@ -705,9 +706,27 @@
       }
     }
 
+    /* Other scripts of the page (call.js) follow the conversation through DOM events on its
+     * root: "chat:event" (every event, numbered ones in order), "chat:open" (after every
+     * (re)connect) and "chat:state"; they send frames with root.chatSend(frame). */
+    function announce(data) {
+      root.dispatchEvent(new CustomEvent("chat:event", { detail: data }));
+    }
+    root.chatSend = function (frame) {
+      return socket.send(frame);
+    };
+
     socket = new LiveSocket(root, {
-      onOpen: markRead,
+      onOpen: function () {
+        markRead();
+        root.dispatchEvent(new CustomEvent("chat:open"));
+      },
+      onState: function (state) {
+        root.dispatchEvent(new CustomEvent("chat:state", { detail: state }));
+      },
       onEvent: function (data) {
+        announce(data);
+        if (data.type === "error" && data.ref === "call") return; // shown by the call panel
         if (data.type === "typing" && String(data.user_id) !== me) {
           typingEl.textContent = fmt(T.typing, { name: data.name });
           clearTimeout(typingTimer);
@@ -740,6 +759,7 @@
       } else if (data.type === "conversation") {
         applyState(data);
       }
+      announce(data);
     });
     var area = bindCompose(root, socket, "post");
     if (area) {

@@ -14,6 +14,8 @@
   "use strict";
 
   var Expo = (window.Expo = window.Expo || {});
+  // Other scripts handle their own notification types here: {type: function (data) {...}}.
+  Expo.notificationHandlers = Expo.notificationHandlers || {};
   var TZ_COOKIE = "visitor_tz";
   var PING_MS = 25000;
   var MAX_BACKOFF_MS = 30000;
@@ -221,6 +223,8 @@
       onMessage: function (data) {
         if (data && data.type === "notification") {
           Expo.toast(data.title, data.body, data.url);
+        } else if (data && Expo.notificationHandlers[data.type]) {
+          Expo.notificationHandlers[data.type](data); // e.g. "call" (call.js)
         }
       },
     });

@@ -155,14 +155,22 @@ def assert_names_something_that_exists(words):
         app = importlib.import_module(words[2]).celery_app
         assert words[3] in {"worker", "beat"}
         assert app.main == "expo"
-    elif program == "redis-server":
+    elif program in ("redis-server", "turnserver"):
         pass  # the image's own program
     else:
         pytest.fail(f"unknown program in docker-compose.yml: {program}")
 
 
 def test_compose_has_the_production_services():
-    assert set(COMPOSE["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat"}
+    assert set(COMPOSE["services"]) == {
+        "proxy",
+        "postgres",
+        "redis",
+        "web",
+        "worker",
+        "beat",
+        "turn",
+    }
     for name, service in COMPOSE["services"].items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -217,7 +225,21 @@ def test_compose_passes_the_settings_variables_to_the_app():
         "DATABASE_URL",
         "REDIS_URL",
         "EMAIL_URL",
+        "TURN_URLS",
+        "TURN_SECRET",
     } <= set(env)
+
+
+def test_compose_turn_uses_the_rest_secret_and_never_relays_into_private_networks():
+    turn = COMPOSE["services"]["turn"]
+    options = turn["command"]
+    assert turn["network_mode"] == "host"
+    assert "--use-auth-secret" in options
+    assert any(o.startswith("--static-auth-secret=${TURN_SECRET") for o in options)
+    assert "--allow-loopback-peers" not in options  # coturn refuses loopback peers by default
+    denied = {o.split("=", 1)[1] for o in options if o.startswith("--denied-peer-ip=")}
+    assert {"10.0.0.0-10.255.255.255", "172.16.0.0-172.31.255.255"} <= denied
+    assert {"192.168.0.0-192.168.255.255"} <= denied
 
 
 @pytest.mark.skipif(
@@ -228,7 +250,12 @@ def test_compose_file_passes_docker_compose_schema_validation():
     result = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
         cwd=ROOT,
-        env={**os.environ, "SECRET_KEY": "x"},
+        env={
+            **os.environ,
+            "SECRET_KEY": "x",
+            "TURN_URLS": "turn:turn.example.org:3478",
+            "TURN_SECRET": "x",
+        },
         capture_output=True,
         text=True,
         check=False,

@@ -1,6 +1,7 @@
 """Real-browser journeys: Debian's chromium driven by Playwright, against live_server."""
 
 import os
+import socket
 
 import pytest
 from playwright.sync_api import expect
@@ -31,8 +32,26 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
             "--disable-sync",
             "--disable-quic",
+            # WebRTC (calls): a fake camera and microphone (a test pattern and a beep) with no
+            # permission prompt; and ICE candidates on loopback, the only interface inside the
+            # network namespace the harness runs browser tests in (loopback_only below).
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            "--allow-loopback-in-peer-connection",
         ],
     }
+
+
+@pytest.fixture
+def loopback_only():
+    """WebRTC tests send traffic only to loopback: they refuse to run where the machine has
+    any other interface (run them through `python -m tests.harness --netns`, as `make test`
+    does), rather than let chromium gather and use the machine's real addresses."""
+    names = sorted(name for _index, name in socket.if_nameindex())
+    assert names == ["lo"], (
+        f"network interfaces {names}: run WebRTC tests in a loopback-only network namespace, "
+        "`python -m tests.harness --netns ...` (make test does)"
+    )
 
 
 @pytest.fixture
