@@ -437,6 +437,9 @@ if CALL_ICE_TRANSPORT_POLICY == "relay" and not TURN_URLS:
 CALL_RING_SECONDS = env.float("CALL_RING_SECONDS", default=45)
 # A side whose call socket dropped has this long to come back before the call ends.
 CALL_RECONNECT_SECONDS = env.float("CALL_RECONNECT_SECONDS", default=30)
+# Rings per user per conversation: a few at once, then one every CALL_RING_INTERVAL_SECONDS.
+CALL_RING_BURST = env.int("CALL_RING_BURST", default=3)
+CALL_RING_INTERVAL_SECONDS = env.float("CALL_RING_INTERVAL_SECONDS", default=20)
 # Signalling frames (offer, answer, ICE candidates) per user per call: a burst, then a rate.
 CALL_SIGNAL_BURST = env.int("CALL_SIGNAL_BURST", default=60)
 CALL_SIGNAL_PER_SECOND = env.float("CALL_SIGNAL_PER_SECOND", default=10.0)

@@ -92,6 +92,16 @@ class CallFramesMixin:
 
     # --- Lifecycle --------------------------------------------------------------------------
     async def handle_call_ring(self, content):
+        # Ringing is loud (a notice on every page of the other side): a few rings, then one
+        # every CALL_RING_INTERVAL_SECONDS per conversation, whatever else the bucket allows.
+        allowed = await database_sync_to_async(limits.allow, thread_sensitive=False)(
+            self.user.pk,
+            f"call-ring:{self.conversation_id}",
+            settings.CALL_RING_BURST,
+            1 / settings.CALL_RING_INTERVAL_SECONDS,
+        )
+        if not allowed:
+            raise ChatError("rate_limited", _("You are calling too often: wait a little."))
         call = await database_sync_to_async(services.do_ring)(
             self.user, self.conversation_id, content["kind"]
         )

@@ -68,6 +68,52 @@
     }
   }
 
+  /* ---- The ring: a soft two-tone beep every 3 s while a call waits for our answer ----------
+   * Web Audio, nothing to download. A browser may keep it silent until the page has been
+   * clicked once; the ring in the panel and the notice show regardless. */
+  var ringer = { ctx: null, timer: null, calls: {} };
+
+  function beep() {
+    var ctx = ringer.ctx;
+    var now = ctx.currentTime;
+    [0, 0.45].forEach(function (offset, i) {
+      var osc = ctx.createOscillator();
+      var gain = ctx.createGain();
+      osc.frequency.value = i ? 480 : 440;
+      gain.gain.setValueAtTime(0.0001, now + offset);
+      gain.gain.exponentialRampToValueAtTime(0.12, now + offset + 0.03);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + offset + 0.4);
+      osc.connect(gain);
+      gain.connect(ctx.destination);
+      osc.start(now + offset);
+      osc.stop(now + offset + 0.42);
+    });
+  }
+
+  function ringStart(callId) {
+    ringer.calls[callId] = true;
+    if (ringer.timer) return;
+    var AudioCtx = window.AudioContext || window.webkitAudioContext;
+    try {
+      ringer.ctx = ringer.ctx || (AudioCtx ? new AudioCtx() : null);
+      if (ringer.ctx && ringer.ctx.state === "suspended") ringer.ctx.resume().catch(function () {});
+    } catch (e) {
+      ringer.ctx = null;
+    }
+    var ring = function () {
+      if (ringer.ctx) beep();
+    };
+    ring();
+    ringer.timer = setInterval(ring, 3000);
+  }
+
+  function ringStop(callId) {
+    delete ringer.calls[callId];
+    if (Object.keys(ringer.calls).length || !ringer.timer) return;
+    clearInterval(ringer.timer);
+    ringer.timer = null;
+  }
+
   /* ---- Call records in the message list (any viewer, organiser staff included) ---------- */
   var FINISHED = { ended: true, missed: true, declined: true, cancelled: true };
 
@@ -776,6 +822,7 @@
     var self = this;
     var incoming = this.incoming;
     if (!incoming || current || this.pendingMedia) return;
+    ringStop(incoming.call);
     this.error("");
     this.note("");
     this.setButtonsBusy(true);
@@ -801,6 +848,7 @@
 
   Panel.prototype.decline = function () {
     if (!this.incoming) return;
+    ringStop(this.incoming.call);
     this.send({ type: "call.decline", call: this.incoming.call });
   };
 
@@ -937,6 +985,7 @@
         this.el.querySelector("[data-call-incoming-text]").textContent = text;
         this.show("incoming");
         announce(text);
+        ringStart(data.call);
         if (this.autoAnswer === data.call) {
           this.autoAnswer = null;
           this.accept(data.kind);
@@ -965,6 +1014,7 @@
       }
       return;
     }
+    ringStop(data.call);
     if (data.state === "active") {
       if (this.incoming && this.incoming.call === data.call) this.incoming = null;
       if (current && current.id === data.call) {
@@ -1100,6 +1150,7 @@
     if (data.state !== "ringing") {
       if (toast) toast.remove();
       delete ringing[data.call];
+      ringStop(data.call);
       return;
     }
     if (toast || !Expo.toast) return;
@@ -1108,6 +1159,7 @@
     if (!toast || !region) return;
     toast.classList.add("expo-toast-call");
     ringing[data.call] = toast;
+    ringStart(data.call);
     var actions = document.createElement("div");
     actions.className = "d-flex gap-2 mt-2";
     if (typeof data.url === "string" && data.url.charAt(0) === "/" && data.url.charAt(1) !== "/") {
@@ -1130,6 +1182,7 @@
       }).then(function () {
         toast.remove();
         delete ringing[data.call];
+        ringStop(data.call);
       }, function () {
         decline.disabled = false;
       });
@@ -1143,6 +1196,9 @@
   Expo.calls = {
     active: function () {
       return current;
+    },
+    ringing: function () {
+      return !!ringer.timer;
     },
   };
 

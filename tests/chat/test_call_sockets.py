@@ -219,6 +219,30 @@ async def test_a_second_call_is_refused_while_one_rings(connect, conversation, t
     assert await sync_to_async(Call.objects.count)() == 1
 
 
+async def test_ringing_again_and_again_is_slowed_down(
+    connect, conversation, talent, recruiter, settings
+):
+    settings.CALL_RING_BURST = 2
+    settings.CALL_RING_INTERVAL_SECONDS = 3600
+    caller, callee = await both_sides(connect, conversation, talent, recruiter)
+    rings = []
+    for _ in range(2):
+        _config, call = await ringing(caller, callee, "voice")
+        await caller.send({"type": "call.hangup", "call": call})
+        rings.append(await until_state(callee, "cancelled"))
+
+    await caller.send({"type": "call.ring", "kind": "voice"})
+    refused = await caller.receive_type("error")
+
+    assert len(rings) == 2
+    assert (refused["code"], refused["message"]) == (
+        "rate_limited",
+        "You are calling too often: wait a little.",
+    )
+    assert await callee.nothing("call")
+    assert await sync_to_async(Call.objects.count)() == 2
+
+
 async def test_a_dropped_call_socket_ends_the_call_after_the_grace_unless_it_comes_back(
     connect, conversation, talent, recruiter, settings
 ):

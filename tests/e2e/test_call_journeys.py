@@ -101,6 +101,7 @@ def test_recruiter_rings_talent_answers_media_flows_both_ways_and_hang_up_ends_i
             expect(me.locator("[data-call-incoming-text]")).to_have_text(
                 "Rita is video calling you"
             )
+            rang = me.evaluate("Expo.calls.ringing()")
             me.get_by_role("button", name="Answer with video").click()
 
             for page in (staff, me):
@@ -119,6 +120,7 @@ def test_recruiter_rings_talent_answers_media_flows_both_ways_and_hang_up_ends_i
                 expect(record).to_contain_text(re.compile(r"Video call, 0:\d\d"))
             expect(me.locator("[data-call-note]")).to_have_text("The call ended.")
             assert me.evaluate("Expo.calls.active()") is None
+            assert (rang, me.evaluate("Expo.calls.ringing()")) == (True, False)
         finally:
             rc.close()
             tc.close()
@@ -131,8 +133,11 @@ def test_recruiter_rings_talent_answers_media_flows_both_ways_and_hang_up_ends_i
     assert call.duration_seconds is not None
 
 
-def test_a_voice_only_call_carries_audio_and_no_camera(browser, conversation, talent, recruiter):
-    with uvicorn_servers(1) as (port,):
+def test_a_voice_only_call_without_a_turn_server_goes_peer_to_peer(
+    browser, conversation, talent, recruiter
+):
+    # As in the embedded mode (`make run`): no TURN_URLS, so the peers use their own addresses.
+    with uvicorn_servers(1, TURN_URLS="", TURN_SECRET="") as (port,):
         (rc, staff), (tc, me) = open_both(
             browser, f"http://127.0.0.1:{port}", conversation, talent, recruiter
         )
@@ -159,6 +164,7 @@ def test_a_voice_only_call_carries_audio_and_no_camera(browser, conversation, ta
     for page in (staff, me):
         assert later[page]["audioPacketsReceived"] > first[page]["audioPacketsReceived"] > 0
         assert later[page]["framesDecoded"] == 0
+        assert later[page]["localCandidateType"] == later[page]["remoteCandidateType"] == "host"
     assert Call.objects.get().kind == "voice"
 
 
@@ -181,9 +187,11 @@ def test_the_talent_declines_from_the_ringing_notice_on_another_page(
             expect(toast.get_by_role("link", name="Answer")).to_have_attribute(
                 "href", re.compile(rf"/chat/{conversation.pk}/\?answer=\d+")
             )
+            rang = me.evaluate("Expo.calls.ringing()")
             toast.get_by_role("button", name="Decline").click()
 
             expect(toast).to_have_count(0)
+            assert (rang, me.evaluate("Expo.calls.ringing()")) == (True, False)
             expect(staff.locator("[data-call-note]")).to_have_text("Tess declined the call.")
             expect(staff.locator(".chat-call-record").last).to_have_text(
                 re.compile(r"Declined video call from Rita\s*\d\d:\d\d")
@@ -410,3 +418,53 @@ def test_the_call_ui_passes_axe_and_works_from_the_keyboard(
             tc.close()
 
     assert idle == ringing == in_call == after == []
+
+
+def test_a_dropped_connection_shows_reconnecting_and_the_call_carries_on_after_it(
+    browser, conversation, talent, recruiter
+):
+    """The talent's chat socket goes through a Playwright route, so the test can cut it and keep
+    it down for a while (the network dropping); the media path between the peers stays up."""
+    sockets = []
+    network = {"down": False}
+
+    def route(ws):
+        if network["down"]:
+            ws.close(code=4000, reason="the network is down")
+            return
+        sockets.append((ws, ws.connect_to_server()))
+
+    with uvicorn_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        rc, staff = signed_in(browser, base, recruiter)
+        tc, me = signed_in(browser, base, talent)
+        me.route_web_socket(re.compile(r".*/ws/chat/\d+/$"), route)
+        try:
+            for page in (staff, me):
+                page.goto(f"/chat/{conversation.pk}/")
+                expect(page.locator("[data-chat-state]")).to_have_text("Live")
+            staff.get_by_role("button", name="Video call").click()
+            me.get_by_role("button", name="Answer with video").click()
+            expect(me.locator("[data-call-status]")).to_have_text("Connected")
+            before = media_flowing(me)
+
+            network["down"] = True
+            page_side, server_side = sockets[-1]
+            page_side.close(code=4000, reason="the network is down")
+            server_side.close()
+            expect(me.locator("[data-call-status]")).to_have_text("Reconnecting…")
+            during = media_flowing(me, before)  # the peers still reach each other
+            network["down"] = False
+            expect(me.locator("[data-chat-state]")).to_have_text("Live", timeout=40_000)
+            expect(me.locator("[data-call-status]")).to_have_text("Connected")
+            # The page took the call again on its new socket: its signalling goes through.
+            me.get_by_role("button", name="Camera off").click()
+            expect(staff.locator("[data-call-remote-off]")).to_have_text("Tess's camera is off")
+            status = Call.objects.get().status
+        finally:
+            rc.close()
+            tc.close()
+
+    assert during["framesDecoded"] > before["framesDecoded"]
+    assert len(sockets) == 2
+    assert status == "active"
