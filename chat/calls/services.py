@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from chat import services as chat
 from chat.models import Conversation, Event
 from chat.services import ChatError
+from expo.lib.realtime import publish_on_commit, user_group
 
 from .models import Call
 
@@ -102,7 +103,7 @@ def _record(call) -> None:
             % {"name": call.caller.get_short_name()},
             "body": call.conversation.booth.company.name,
         }
-    chat.publish_on_commit(chat.user_group(call.callee_id), notice)
+    publish_on_commit(user_group(call.callee_id), notice)
 
 
 def _finish(call, status, reason, by=None, now=None) -> Call:
