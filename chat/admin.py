@@ -128,6 +128,8 @@ def ban_from_chats(modeladmin, request, queryset):
 
 UserAdmin.has_ban_permission = has_ban_permission
 UserAdmin.actions = [*UserAdmin.actions, ban_from_chats]
+
+
 @admin.register(Call)
 class CallAdmin(ReadOnlyAdmin):
     """Organiser staff see that a call took place (who, when, how long), never its content:
