@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chat import fanout, limits
-from chat.services import ChatError
+from chat.actions.rooms import ChatError
 from expo.lib.realtime import user_group
 
 from . import frames, services, turn

@@ -12,7 +12,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from chat.services import ChatError
+from chat.actions.rooms import ChatError
 
 MAX_SDP_CHARS = 32 * 1024
 MAX_SDP_LINES = 1500

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chat import services as chat
+from chat.actions.access import check_can_post, check_conversation_access, is_booth_staff
+from chat.actions.rooms import ChatError, emit, language_of, locked_room
 from chat.models import Conversation, Event
-from chat.services import ChatError
 from expo.lib.realtime import publish_on_commit, user_group
 
 from .models import Call
@@ -41,13 +41,13 @@ def check_call_party(user, conversation_id) -> Conversation:
     """The two sides of an open conversation, allowed to write in it (active, not banned, not
     muted at the booth), while the recruiter still staffs the booth. Organiser staff may read
     the conversation but never ring, answer or join."""
-    conversation = chat.check_conversation_access(user, conversation_id)
+    conversation = check_conversation_access(user, conversation_id)
     if user.pk not in (conversation.talent_id, conversation.recruiter_id):
         raise ChatError("forbidden", _("Only the two sides of a conversation can call."))
     if conversation.status != Conversation.Status.OPEN:
         raise ChatError("closed", _("This conversation is closed."))
-    chat.check_can_post(user, conversation.booth)
-    if not chat.is_booth_staff(conversation.recruiter, conversation.booth):
+    check_can_post(user, conversation.booth)
+    if not is_booth_staff(conversation.recruiter, conversation.booth):
         raise ChatError("forbidden", _("The recruiter no longer staffs this booth."))
     return conversation
 
@@ -89,8 +89,8 @@ def _record(call) -> None:
     """Number the call's new state in the conversation's room, and tell the callee's pages
     (a ringing call shows on any page; any other state takes that notice away)."""
     payload = call_payload(call)
-    chat._emit(call.conversation.room.key, Event.Kind.CALL, data=payload)
-    with translation.override(chat._language_of(call.callee_id)):
+    emit(locked_room(call.conversation.room.key), Event.Kind.CALL, data=payload)
+    with translation.override(language_of(call.callee_id)):
         notice = {
             "type": "call",
             **payload,

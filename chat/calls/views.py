@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from chat.services import ChatError
+from chat.actions.rooms import ChatError
 
 from . import services
 

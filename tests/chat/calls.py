@@ -3,13 +3,13 @@ descriptions shaped like the ones chromium sends."""
 
 from django.db import transaction
 
-from chat import services
+from chat.actions.conversations import new_conversation
 from chat.models import Conversation
 
 
 def open_conversation(booth, talent, recruiter):
     with transaction.atomic():
-        return services._new_conversation(booth, talent, recruiter, Conversation.Status.OPEN)
+        return new_conversation(booth, talent, recruiter, Conversation.Status.OPEN)
 
 
 def _section(kind, mid, setup, payloads):

@@ -13,7 +13,7 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 
 from booths.models import Membership
-from chat import services
+from chat.actions.conversations import do_close
 from chat.calls import services as call_services
 from chat.consumers import CLOSE_ABUSIVE, CLOSE_NOT_FOUND
 from chat.models import Ban, Call, Event, Mute
@@ -362,7 +362,7 @@ async def test_a_closed_conversation_refuses_calls_and_closing_ends_the_call_und
 ):
     caller, callee, call = await in_a_call(connect, conversation, talent, recruiter)
 
-    await sync_to_async(services.do_close)(recruiter, conversation.pk, "contact")
+    await sync_to_async(do_close)(recruiter, conversation.pk, "contact")
     ended = await state_of(callee)
     await caller.send({"type": "call.offer", "call": call, "sdp": OFFER})
     refused_signal = await caller.receive_type("error")
