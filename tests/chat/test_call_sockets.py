@@ -18,6 +18,7 @@ from chat.calls import services as call_services
 from chat.consumers import CLOSE_ABUSIVE, CLOSE_NOT_FOUND
 from chat.models import Ban, Call, Event, Mute
 from tests.chat.calls import ANSWER, CANDIDATE, OFFER, open_conversation, sdp
+from tests.chat.conftest import open_socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +26,26 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def conversation(booth_a, talent, recruiter):
     return open_conversation(booth_a, talent, recruiter)
+
+
+@pytest.fixture
+async def connect():
+    """tests/chat/conftest.py's connect, closing every socket before the test's event loop
+    ends. A handler may still be running when the test has what it needs (a service publishing
+    its last event after the commit, from a worker thread, through this loop): closing waits for
+    it here. Left to the loop's shutdown, that thread would wait forever on a closed loop and
+    hold asgiref's one sync thread, so that every later test hung."""
+    sockets = []
+
+    async def _connect(path, user=None, **kwargs):
+        socket = await open_socket(path, user, **kwargs)
+        sockets.append(socket)
+        return socket
+
+    yield _connect
+    for socket in sockets:
+        if not socket.communicator.future.done():  # not closed by the test or the server
+            await socket.communicator.disconnect(timeout=30)
 
 
 def path(conversation):
