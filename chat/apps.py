@@ -11,7 +11,8 @@ class ChatConfig(AppConfig):
         from expo.lib import realtime
         from expo.lib.health import register_check
 
-        from . import fanout, hall, signals  # noqa: F401  (signals connects its receivers)
+        from . import fanout, hall, schemas, signals  # noqa: F401  (signals connects receivers)
+        from .calls import frames as call_frames
         from .calls import signals as call_signals  # noqa: F401
         from .calls import tasks as call_tasks  # noqa: F401  (beat: chat.calls.tasks)
         from .personal_data import collect_chat
@@ -21,4 +22,6 @@ class ChatConfig(AppConfig):
         register_check("fanout_hub", fanout.health_check)
 
         personal_data.register_collector("chat", collect_chat)
+        # Call frames: their own schemas (SDP, ICE), the "call" rate bucket.
+        schemas.register(call_frames.SCHEMAS, call_frames.validate, rate_bucket="call")
         hall.register()

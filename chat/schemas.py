@@ -158,10 +158,13 @@ RATE_LIMITED = {
 VALIDATORS = {}
 
 
-def register(frame_types, validate_frame) -> None:
-    """Let a feature check its own frame types (call in its AppConfig.ready)."""
+def register(frame_types, validate_frame, rate_bucket=None) -> None:
+    """Let a feature check its own frame types (call in its AppConfig.ready), limited by a
+    bucket of settings.CHAT_RATE_LIMITS if they make the server send to others."""
     for frame_type in frame_types:
         VALIDATORS[frame_type] = validate_frame
+        if rate_bucket is not None:
+            RATE_LIMITED[frame_type] = rate_bucket
 
 
 def has_schema(frame_type) -> bool:

@@ -403,6 +403,9 @@ CHAT_RATE_LIMITS = {
         "reaction": (10, 2.0),
         "vote": (10, 1.0),
         "moderation": (20, 2.0),
+        # call frames (ring, answer, offers, answers, ICE candidates...) per user per call's
+        # conversation: an ICE trickle is a few dozen frames, a restart a few more
+        "call": (60, 10.0),
     }.items()
 }
 # Events queued for one slow socket before it is closed (it reconnects and replays from the
@@ -440,6 +443,3 @@ CALL_RECONNECT_SECONDS = env.float("CALL_RECONNECT_SECONDS", default=30)
 # Rings per user per conversation: a few at once, then one every CALL_RING_INTERVAL_SECONDS.
 CALL_RING_BURST = env.int("CALL_RING_BURST", default=3)
 CALL_RING_INTERVAL_SECONDS = env.float("CALL_RING_INTERVAL_SECONDS", default=20)
-# Signalling frames (offer, answer, ICE candidates) per user per call: a burst, then a rate.
-CALL_SIGNAL_BURST = env.int("CALL_SIGNAL_BURST", default=60)
-CALL_SIGNAL_PER_SECOND = env.float("CALL_SIGNAL_PER_SECOND", default=10.0)

@@ -64,28 +64,24 @@ class CallFramesMixin:
     call_id = None  # the call this socket holds, if any
     call_token = None  # names this socket in "call.moved" controls
 
-    async def receive_json(self, content, **kwargs):
-        """Call frames: rate, schema, then their handler; a refusal is an error event with
-        ref "call" (the page shows it in the call panel)."""
-        kind = content["type"]
-        if kind not in frames.SCHEMAS:
-            return await super().receive_json(content, **kwargs)
-        try:
-            await self.check_call_rate()
-            content = frames.validate(content)
-            await getattr(self, "handle_" + kind.replace(".", "_"))(content)
-        except ChatError as error:
-            await self.reject_frame(error.code, error.message, ref="call", frame=kind)
+    _call_frame = None  # the type of the call frame being handled
 
-    async def check_call_rate(self):
-        allowed = await database_sync_to_async(limits.allow, thread_sensitive=False)(
-            self.user.pk,
-            f"call:{self.conversation_id}",
-            settings.CALL_SIGNAL_BURST,
-            settings.CALL_SIGNAL_PER_SECOND,
-        )
-        if not allowed:
-            raise ChatError("rate_limited", _("Too many call frames: slow down."))
+    async def receive_json(self, content, **kwargs):
+        """Call frames go the way of every frame (chat.consumers.LiveConsumer.receive_json):
+        their schema (chat.calls.frames, registered in chat.schemas), the "call" rate bucket,
+        their handler. A refusal of one is an error event with ref "call": the page shows it
+        in the call panel."""
+        kind = content["type"]
+        self._call_frame = kind if kind in CALL_FRAME_TYPES else None
+        try:
+            await super().receive_json(content, **kwargs)
+        finally:
+            self._call_frame = None
+
+    async def reject_frame(self, code, message, **extra):
+        if self._call_frame is not None:
+            extra.update(ref="call", frame=self._call_frame)
+        await super().reject_frame(code, message, **extra)
 
     async def send_call_config(self, call_id):
         config = turn.ice_config(self.user.pk)

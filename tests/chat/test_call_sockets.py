@@ -512,8 +512,8 @@ async def test_a_session_description_that_is_big_but_valid_passes(
 async def test_a_signalling_flood_is_slowed_then_the_socket_is_closed(
     connect, conversation, talent, recruiter, settings
 ):
-    settings.CALL_SIGNAL_BURST = 10
-    settings.CALL_SIGNAL_PER_SECOND = 0.001  # no refill while the test runs
+    # A burst of 10 and no refill while the test runs.
+    settings.CHAT_RATE_LIMITS = {**settings.CHAT_RATE_LIMITS, "call": (10, 0.001)}
     caller, callee, call = await in_a_call(connect, conversation, talent, recruiter)
 
     for _ in range(60):
