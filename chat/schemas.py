@@ -154,15 +154,21 @@ RATE_LIMITED = {
 
 
 # Frame types whose schema lives with their feature (e.g. call signalling with its SDP
-# grammar): type -> a function(frame) returning the clean frame or raising ChatError.
+# grammar): type -> a function(frame) returning the clean frame or raising ChatError; and,
+# when the feature declares its fields in the form of SCHEMAS, type -> those fields (the
+# type-confusion tests feed them like the rest).
 VALIDATORS = {}
+FEATURE_SCHEMAS = {}
 
 
-def register(frame_types, validate_frame, rate_bucket=None) -> None:
-    """Let a feature check its own frame types (call in its AppConfig.ready), limited by a
-    bucket of settings.CHAT_RATE_LIMITS if they make the server send to others."""
-    for frame_type in frame_types:
+def register(frame_schemas, validate_frame, rate_bucket=None) -> None:
+    """Let a feature check its own frame types (call in its AppConfig.ready): frame_schemas is
+    a list of types or a {type: {field: (check, default)}} table; rate_bucket a bucket of
+    settings.CHAT_RATE_LIMITS if the frames make the server send to others."""
+    for frame_type in frame_schemas:
         VALIDATORS[frame_type] = validate_frame
+        if isinstance(frame_schemas, dict):
+            FEATURE_SCHEMAS[frame_type] = frame_schemas[frame_type]
         if rate_bucket is not None:
             RATE_LIMITED[frame_type] = rate_bucket
 

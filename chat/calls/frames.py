@@ -1,24 +1,24 @@
 """The schema of every call frame a client may send, checked before any handler sees it.
 
 A frame is {"type": "call.<verb>", ...fields}; unknown fields, wrong types and garbage SDP are
-refused with a ChatError naming what is wrong (the socket stays up; chat.consumers counts bad
-frames and closes an abusive socket). Session descriptions are parsed enough to refuse garbage:
-SDP line syntax, the session lines a browser always sends, 1-8 media sections, and for each live
-one the ICE credentials, a DTLS fingerprint and a setup role (no DTLS, no call: media is always
-encrypted). ICE candidates follow RFC 8839's grammar.
+refused with a FrameError (a ChatError) naming the field (the socket stays up; chat.consumers
+counts bad frames and closes an abusive socket). Session descriptions are parsed enough to
+refuse garbage: SDP line syntax, the session lines a browser always sends, 1-8 media sections,
+and for each live one the ICE credentials, a DTLS fingerprint and a setup role (no DTLS, no
+call: media is always encrypted). ICE candidates follow RFC 8839's grammar. The types are
+registered with chat.schemas (ChatConfig.ready), the one door every frame goes through.
 """
 
 import re
 
 from django.utils.translation import gettext as _
 
-from chat.actions.rooms import ChatError
+from chat.schemas import REQUIRED, FrameError, positive_id
 
 MAX_SDP_CHARS = 32 * 1024
 MAX_SDP_LINES = 1500
 MAX_MEDIA_SECTIONS = 8
 MAX_CANDIDATE_CHARS = 1024
-MAX_CALL_ID = 2**63 - 1
 
 _SDP_LINE = re.compile(r"[a-z]=[^\x00-\x1f\x7f]*")
 _MEDIA_LINE = re.compile(
@@ -36,42 +36,43 @@ _MID = re.compile(r"[\x21-\x7e]{1,32}")
 _UFRAG = re.compile(r"[A-Za-z0-9+/]{1,256}")
 
 
-def _invalid(message, code="invalid"):
-    return ChatError(code, message)
+def _invalid(field, message, code="invalid"):
+    return FrameError(field, message, code)
 
 
-def call_id(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_CALL_ID:
-        raise _invalid(_("call is the id of a call (a positive number)."))
-    return value
-
-
-def call_kind(value) -> str:
+def call_kind(value, field):
     if value not in ("video", "voice"):
-        raise _invalid(_('kind is "video" or "voice".'))
+        raise _invalid(field, _('%(field)s must be "video" or "voice".') % {"field": field})
     return value
 
 
-def flag(value) -> bool:
+def flag(value, field):
     if not isinstance(value, bool):
-        raise _invalid(_("Media states are true or false."))
+        raise _invalid(field, _("%(field)s must be true or false.") % {"field": field})
     return value
 
 
-def _sdp(value, expected) -> str:
+call_kind.kind = "choice"
+flag.kind = "flag"
+
+
+def _sdp(value, field, expected) -> str:
     if not isinstance(value, str) or not value:
-        raise _invalid(_("sdp is a session description (text)."), "sdp_invalid")
+        raise _invalid(
+            field, _("%(field)s must be a session description (text).") % {"field": field}
+        )
     if len(value) > MAX_SDP_CHARS:
         raise _invalid(
+            field,
             _("A session description is at most %(max)d characters.") % {"max": MAX_SDP_CHARS},
-            "sdp_too_large",
+            "too_long",
         )
     lines = re.split(r"\r?\n", value)
     if lines and lines[-1] == "":
         lines.pop()
     if len(lines) > MAX_SDP_LINES:
-        raise _invalid(_("This session description has too many lines."), "sdp_too_large")
-    refuse = _invalid(_("This is not a valid %(type)s.") % {"type": expected}, "sdp_invalid")
+        raise _invalid(field, _("This session description has too many lines."), "too_long")
+    refuse = _invalid(field, _("This is not a valid %(type)s.") % {"type": expected})
     if not lines or lines[0] != "v=0":
         raise refuse
     sections = [[]]  # the session level, then one list of lines per m= section
@@ -110,15 +111,18 @@ def _sdp(value, expected) -> str:
     return value
 
 
-def sdp_offer(value) -> str:
-    return _sdp(value, "offer")
+def sdp_offer(value, field) -> str:
+    return _sdp(value, field, "offer")
 
 
-def sdp_answer(value) -> str:
-    return _sdp(value, "answer")
+def sdp_answer(value, field) -> str:
+    return _sdp(value, field, "answer")
 
 
-def candidate(value) -> dict:
+sdp_offer.kind = sdp_answer.kind = "sdp"
+
+
+def candidate(value, field) -> dict:
     """An RTCIceCandidateInit; an empty candidate string means "end of candidates"."""
     if not isinstance(value, dict) or set(value) - {
         "candidate",
@@ -126,64 +130,69 @@ def candidate(value) -> dict:
         "sdpMLineIndex",
         "usernameFragment",
     }:
-        raise _invalid(_("candidate is an ICE candidate object."))
+        raise _invalid(field, _("%(field)s must be an ICE candidate object.") % {"field": field})
     text = value.get("candidate", "")
     mid = value.get("sdpMid")
     index = value.get("sdpMLineIndex")
     ufrag = value.get("usernameFragment")
     if not isinstance(text, str) or len(text) > MAX_CANDIDATE_CHARS:
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     if text and not _CANDIDATE.fullmatch(text.removeprefix("a=")):
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     if mid is not None and (not isinstance(mid, str) or not _MID.fullmatch(mid)):
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     if index is not None and (
         isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 64
     ):
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     if ufrag is not None and (not isinstance(ufrag, str) or not _UFRAG.fullmatch(ufrag)):
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     if mid is None and index is None and text:
-        raise _invalid(_("This is not a valid ICE candidate."))
+        raise _invalid(field, _("This is not a valid ICE candidate."))
     return {"candidate": text, "sdpMid": mid, "sdpMLineIndex": index, "usernameFragment": ufrag}
 
 
-REQUIRED = None  # a field whose default is REQUIRED must be present
+candidate.kind = "candidate"
 
-# type -> {field: (validator, default)}
+CALL = {"call": (positive_id, REQUIRED)}
+
+# type -> {field: (check, default or REQUIRED)}, as chat.schemas.SCHEMAS
 SCHEMAS = {
-    "call.ring": {"kind": (call_kind, None)},
-    "call.accept": {"call": (call_id, None)},
-    "call.decline": {"call": (call_id, None)},
-    "call.hangup": {"call": (call_id, None)},
-    "call.rejoin": {"call": (call_id, None)},
-    "call.turn": {"call": (call_id, None)},
+    "call.ring": {"kind": (call_kind, REQUIRED)},
+    "call.accept": CALL,
+    "call.decline": CALL,
+    "call.hangup": CALL,
+    "call.rejoin": CALL,
+    "call.turn": CALL,
     # fresh: the sender's page lost its session (a reload): start a new one, not an ICE restart
-    "call.restart": {"call": (call_id, None), "fresh": (flag, False)},
-    "call.offer": {"call": (call_id, None), "sdp": (sdp_offer, None), "restart": (flag, False)},
-    "call.answer": {"call": (call_id, None), "sdp": (sdp_answer, None)},
-    "call.ice": {"call": (call_id, None), "candidate": (candidate, None)},
+    "call.restart": {**CALL, "fresh": (flag, False)},
+    "call.offer": {**CALL, "sdp": (sdp_offer, REQUIRED), "restart": (flag, False)},
+    "call.answer": {**CALL, "sdp": (sdp_answer, REQUIRED)},
+    "call.ice": {**CALL, "candidate": (candidate, REQUIRED)},
     "call.media": {
-        "call": (call_id, None),
-        "audio": (flag, None),
-        "video": (flag, None),
+        **CALL,
+        "audio": (flag, REQUIRED),
+        "video": (flag, REQUIRED),
         "screen": (flag, False),
     },
 }
 
 
 def validate(content: dict) -> dict:
-    """The frame with every field checked (and defaults filled), or ChatError."""
+    """The frame with every field checked (and defaults filled), or a FrameError naming the
+    field. Unlike other frames, a call frame with a field it does not declare is refused: what
+    is relayed to the other side is exactly what was checked."""
     schema = SCHEMAS[content["type"]]
-    unknown = set(content) - set(schema) - {"type"}
+    unknown = sorted(set(content) - set(schema) - {"type"})
     if unknown:
-        raise _invalid(_("Unknown field: %(field)s.") % {"field": sorted(unknown)[0][:40]})
+        field = unknown[0][:40]
+        raise _invalid(field, _("Unknown field: %(field)s.") % {"field": field})
     clean = {"type": content["type"]}
     for name, (check, default) in schema.items():
-        if name not in content:
+        if content.get(name) is None:
             if default is REQUIRED:
-                raise _invalid(_("%(field)s is missing.") % {"field": name})
+                raise _invalid(name, _("%(field)s is missing.") % {"field": name})
             clean[name] = default
             continue
-        clean[name] = check(content[name])
+        clean[name] = check(content[name], name)
     return clean

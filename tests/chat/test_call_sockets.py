@@ -450,16 +450,20 @@ async def test_logging_out_ends_the_call(connect, conversation, talent, recruite
 
 
 BAD_SIGNALS = [
-    ({"sdp": "hello"}, "sdp_invalid"),
-    ({"sdp": OFFER.replace("v=0", "v=1")}, "sdp_invalid"),
-    ({"sdp": "".join(x for x in OFFER.splitlines(True) if "fingerprint" not in x)}, "sdp_invalid"),
-    ({"sdp": OFFER.replace("s=-", "s=\x07bell")}, "sdp_invalid"),
-    ({"sdp": OFFER.replace("m=video 9", "m=video nine")}, "sdp_invalid"),
-    ({"sdp": OFFER + "a=x:" + "y" * 33_000 + "\r\n"}, "sdp_too_large"),
-    ({"sdp": ["v=0"]}, "sdp_invalid"),
+    ({"sdp": "hello"}, "invalid"),
+    ({"sdp": OFFER.replace("v=0", "v=1")}, "invalid"),
+    ({"sdp": "".join(x for x in OFFER.splitlines(True) if "fingerprint" not in x)}, "invalid"),
+    ({"sdp": OFFER.replace("s=-", "s=\x07bell")}, "invalid"),
+    ({"sdp": OFFER.replace("m=video 9", "m=video nine")}, "invalid"),
+    ({"sdp": OFFER + "a=x:" + "y" * 33_000 + "\r\n"}, "too_long"),
+    ({"sdp": ["v=0"]}, "invalid"),
     ({"sdp": OFFER, "extra": 1}, "invalid"),
     ({"sdp": OFFER, "restart": "yes"}, "invalid"),
 ]
+
+
+def fields_at_fault(fields):
+    return "extra" if "extra" in fields else "restart" if "restart" in fields else "sdp"
 
 
 @pytest.mark.parametrize(("fields", "code"), BAD_SIGNALS)
@@ -471,7 +475,7 @@ async def test_malformed_or_oversized_offers_get_an_error_and_reach_nobody(
     await caller.send({"type": "call.offer", "call": call, **fields})
     error = await caller.receive_type("error")
 
-    assert (error["code"], error["ref"]) == (code, "call")
+    assert (error["code"], error["ref"], error["field"]) == (code, "call", fields_at_fault(fields))
     assert await callee.nothing("call.signal")
 
 

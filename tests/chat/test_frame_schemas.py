@@ -17,6 +17,7 @@ from chat.consumers import (
 )
 from chat.liveroom.consumers import LiveRoomConsumer
 from expo.organiser.consumers import OperationsConsumer
+from tests.chat.calls import CANDIDATE, OFFER
 from tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,13 +27,27 @@ WRONG = {
     "count": ["abc", "1", [1], True, 1.5, -1, 2**70],
     "text": [123, [1], {"a": "b"}, True],
     "minutes": ["15", 0, -5, 24 * 60 + 1, True, 1.5],
+    # call frames (chat/calls/frames.py)
+    "choice": ["audio", 1, ["video"], True],
+    "flag": ["yes", 1, 0, [True]],
+    "sdp": [1, [OFFER], "hello", "v=0\r\n", "x" * 40_000],
+    "candidate": ["candidate:1 1 udp 1 127.0.0.1 9 typ host", [CANDIDATE], {"candidate": 1}],
 }
-GOOD = {"id": 1, "count": 0, "text": "ok", "minutes": 15}
+GOOD = {
+    "id": 1,
+    "count": 0,
+    "text": "ok",
+    "minutes": 15,
+    "choice": "video",
+    "flag": True,
+    "sdp": OFFER,
+    "candidate": CANDIDATE,
+}
 
 
 def confused_frames(frame_type):
     """(field, frame) for every wrong value of every field, and for every missing one."""
-    schema = schemas.SCHEMAS[frame_type]
+    schema = {**schemas.SCHEMAS, **schemas.FEATURE_SCHEMAS}[frame_type]
     good = {field: GOOD[check.kind] for field, (check, _default) in schema.items()}
     for field, (check, default) in schema.items():
         wrong = list(WRONG[check.kind])
