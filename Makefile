@@ -46,7 +46,7 @@ run: venv messages
 	@echo "  The expo is at http://$(HOST):$(PORT)/  (organiser admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo accounts are listed above. Stop with Ctrl-C."
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@sh deploy/janus/with-media.sh $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -117,3 +117,6 @@ def ban_from_chats(modeladmin, request, queryset):
 
 UserAdmin.has_ban_permission = has_ban_permission
 UserAdmin.actions = [*UserAdmin.actions, ban_from_chats]
+
+
+from .liveroom.media import admin as media_admin  # noqa: E402,F401  (the live video's records)

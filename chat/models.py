@@ -320,3 +320,7 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.reporter} on #{self.message_id}"
+
+
+# The live room's video: kept in chat/liveroom/media/ (its own module, one import here).
+from .liveroom.media.models import MediaGrant, MediaRoom, Replay, StageSeat  # noqa: E402,F401

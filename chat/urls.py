@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .liveroom.media import views as media_views
 
 app_name = "chat"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("chat/<int:conversation_id>/note/", views.note, name="note"),
     path("chat/booth/<int:booth_id>/", views.booth_chat, name="booth_chat"),
     path("chat/summaries/", views.booth_summaries, name="booth_summaries"),
+    path("sessions/<int:pk>/replay.mp4", media_views.replay_file, name="replay_file"),
+    path("sessions/<int:pk>/replay/", media_views.replay_status, name="replay_status"),
 ]

@@ -7,6 +7,7 @@ variable may also be read from a file named by NAME_FILE (container secrets).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -203,6 +204,12 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-job-search-facets": {
         "task": "jobs.tasks.refresh_search_facets",
         "schedule": crontab(minute="*"),
+    },
+    # Live video rooms of sessions 30 minutes past their end (the host never pressed End):
+    # destroyed, their tokens revoked, their recordings converted (chat.liveroom.media).
+    "close-finished-media-rooms": {
+        "task": "chat.liveroom.media.tasks.close_finished_rooms",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -408,3 +415,33 @@ CHAT_HUB_BACKLOG = env.int("CHAT_HUB_BACKLOG", default=500)
 # How often each process's hub probes the channel layer through its own channel: an outage is
 # noticed within about this long, and after it every room is resubscribed and resynced.
 CHAT_HUB_PROBE_SECONDS = env.float("CHAT_HUB_PROBE_SECONDS", default=1.0)
+
+# --- Live video (Janus media servers) -----------------------------------------------------
+# Browsers reach Janus's API at JANUS_URL; Django manages rooms and tokens through the Admin
+# API at JANUS_ADMIN_URL with JANUS_ADMIN_SECRET (also the VideoRoom admin_key). Several media
+# servers: comma-separated lists of the same length, one entry per server; each room lives on
+# one, new rooms go to the server with the fewest open rooms. Empty: no live video (the live
+# room says so; slides, Q&A and the external stream link work as before).
+JANUS_URLS = env.list("JANUS_URL", default=[])
+JANUS_ADMIN_URLS = env.list("JANUS_ADMIN_URL", default=[])
+JANUS_ADMIN_SECRET = env.str("JANUS_ADMIN_SECRET", default="")
+if (
+    len(JANUS_URLS) != len(JANUS_ADMIN_URLS)
+    or (JANUS_URLS and not JANUS_ADMIN_SECRET)
+    or not all(url.startswith(("http://", "https://")) for url in JANUS_URLS + JANUS_ADMIN_URLS)
+):
+    raise ImproperlyConfigured(
+        "JANUS_URL and JANUS_ADMIN_URL must list the same number of media servers (http:// or "
+        "https:// addresses), and JANUS_ADMIN_SECRET must be set with them."
+    )
+# Browsers call the media servers' Janus API: the Content-Security-Policy lets them.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += sorted(
+    {"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in JANUS_URLS}
+)
+# Where Janus writes recordings (.mjr) and the Celery worker reads them: a folder both see.
+JANUS_RECORDINGS_DIR = Path(env.str("JANUS_RECORDINGS_DIR", default=str(VAR_DIR / "recordings")))
+# Record every live session for its on-demand replay.
+LIVE_RECORD = env.bool("LIVE_RECORD", default=True)
+# People on stage at once in a group session (besides the hosts; up to 4 co-hosts publish).
+LIVE_STAGE_MAX = env.int("LIVE_STAGE_MAX", default=4)
+LIVE_COHOSTS_MAX = 4

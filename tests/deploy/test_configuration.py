@@ -162,7 +162,15 @@ def assert_names_something_that_exists(words):
 
 
 def test_compose_has_the_production_services():
-    assert set(COMPOSE["services"]) == {"proxy", "postgres", "redis", "web", "worker", "beat"}
+    assert set(COMPOSE["services"]) == {
+        "proxy",
+        "postgres",
+        "redis",
+        "web",
+        "worker",
+        "beat",
+        "media",
+    }
     for name, service in COMPOSE["services"].items():
         assert "healthcheck" in service, f"{name} has no health check"
 
@@ -217,7 +225,23 @@ def test_compose_passes_the_settings_variables_to_the_app():
         "DATABASE_URL",
         "REDIS_URL",
         "EMAIL_URL",
+        "JANUS_URL",
+        "JANUS_ADMIN_URL",
+        "JANUS_ADMIN_SECRET",
+        "JANUS_RECORDINGS_DIR",
     } <= set(env)
+
+
+def test_compose_media_server_gets_its_secret_its_rtp_ports_and_the_recordings_volume():
+    media = COMPOSE["services"]["media"]
+    dockerfile = ROOT / media["build"]["dockerfile"]
+    assert "deploy/janus/start.sh" in dockerfile.read_text()
+    assert "JANUS_ADMIN_SECRET" in media["environment"]
+    assert any(port.endswith("/udp") for port in media["ports"])
+    assert not any("7088" in port for port in media["ports"])  # the Admin API stays inside
+    recordings = COMPOSE["services"]["web"]["environment"]["JANUS_RECORDINGS_DIR"]
+    assert f"recordings:{recordings}" in media["volumes"]
+    assert f"recordings:{recordings}" in COMPOSE["services"]["worker"]["volumes"]
 
 
 @pytest.mark.skipif(
@@ -228,7 +252,7 @@ def test_compose_file_passes_docker_compose_schema_validation():
     result = subprocess.run(
         ["docker-compose", "-f", "docker-compose.yml", "config", "-q"],
         cwd=ROOT,
-        env={**os.environ, "SECRET_KEY": "x"},
+        env={**os.environ, "SECRET_KEY": "x", "JANUS_ADMIN_SECRET": "y"},
         capture_output=True,
         text=True,
         check=False,
