@@ -12,13 +12,16 @@ class ChatConfig(AppConfig):
         from expo.lib.health import register_check
 
         from . import fanout, hall, signals  # noqa: F401  (signals connects its receivers)
+        from .liveroom import services as liveroom
         from .liveroom.media.janus import check_health
+        from .liveroom.media.services import media_state
         from .personal_data import collect_chat
 
         # Every layer publishes through expo.lib.realtime; the fan-out hub carries it.
         realtime.install_transport(fanout.publish_after_commit, fanout.publish_control)
         register_check("fanout_hub", fanout.health_check)
         register_check("media", check_health, advisory=True)
+        liveroom.STATE_PARTS["media"] = media_state  # the live room's video
 
         personal_data.register_collector("chat", collect_chat)
         hall.register()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from chat.actions.rooms import ChatError
 
-from . import services
+from . import services, tasks
 
 FRAME_TYPES = (
     "media.join",
@@ -70,7 +70,7 @@ class MediaFramesMixin:
             await self.send_json({"type": "error", "code": error.code, "message": error.message})
 
     async def media_after_end(self):
-        await _janus(services.do_close_room)(self.access.session_id)
+        await _janus(tasks.close_room)(self.access.session_id)
 
     async def media_on_disconnect(self):
         if self.published:  # a publisher's tab closed: its feed goes away

@@ -44,6 +44,10 @@ class MediaRoom(models.Model):
     def is_open(self) -> bool:
         return self.opened_at is not None and self.closed_at is None
 
+    @property
+    def has_recording(self) -> bool:
+        return self.opened_at is not None and bool(self.recording_dir)
+
 
 class MediaGrant(models.Model):
     """One person's token for one session's room: a token in Janus's store (without it Janus

@@ -170,7 +170,8 @@ def do_open_room(session_id: int) -> MediaRoom | None:
 
 def do_close_room(session_id: int) -> MediaRoom | None:
     """The session ended: destroy the room (Janus drops every peer), remove every token, take
-    everyone off stage, then queue the recording's conversion."""
+    everyone off stage; the replay shows as "being prepared" (the caller, tasks.close_room,
+    then queues the recording's conversion)."""
     with transaction.atomic():
         room = MediaRoom.objects.select_for_update().filter(session_id=session_id).first()
         if room is None or room.closed_at is not None:
@@ -185,11 +186,8 @@ def do_close_room(session_id: int) -> MediaRoom | None:
             status=StageSeat.Status.DOWN, changed_at=room.closed_at
         )
         publish_state(session_id)
-        if room.opened_at is not None and room.recording_dir:
-            from .tasks import convert_recording
-
+        if room.has_recording:
             Replay.objects.get_or_create(session_id=session_id)  # "being prepared" at once
-            convert_recording.delay_on_commit(session_id)
     if room.opened_at is not None:
         try:
             server = janus.server(room.server)
@@ -206,18 +204,14 @@ def do_close_room(session_id: int) -> MediaRoom | None:
 FINISHED_GRACE = timedelta(minutes=30)
 
 
-def do_close_finished_rooms(now=None) -> int:
-    """Close the rooms of sessions more than FINISHED_GRACE past their scheduled end (their
-    hosts never ended them): tokens stop working, the recording is converted."""
+def finished_rooms(now=None) -> list[int]:
+    """Sessions more than FINISHED_GRACE past their scheduled end whose room is still open
+    (their hosts never ended them)."""
     now = now or timezone.now()
     rooms = MediaRoom.objects.filter(
         closed_at__isnull=True, session__ends_at__lt=now - FINISHED_GRACE
-    ).values_list("session_id", flat=True)
-    closed = 0
-    for session_id in list(rooms):
-        do_close_room(session_id)
-        closed += 1
-    return closed
+    )
+    return list(rooms.values_list("session_id", flat=True))
 
 
 # --- Grants -------------------------------------------------------------------------------
