@@ -13,6 +13,7 @@ class ChatConfig(AppConfig):
 
         from . import fanout, hall, signals  # noqa: F401  (signals connects its receivers)
         from .liveroom import services as liveroom
+        from .liveroom.media import consumers as media_frames
         from .liveroom.media.janus import check_health
         from .liveroom.media.services import media_state
         from .personal_data import collect_chat
@@ -22,6 +23,7 @@ class ChatConfig(AppConfig):
         register_check("fanout_hub", fanout.health_check)
         register_check("media", check_health, advisory=True)
         liveroom.STATE_PARTS["media"] = media_state  # the live room's video
+        media_frames.register()
 
         personal_data.register_collector("chat", collect_chat)
         hall.register()

@@ -186,12 +186,14 @@ def test_compose_web_serves_with_uvicorn_through_the_serve_command():
     assert any(words[2:3] == ["serve"] for words in command_words(COMPOSE["services"]["web"]))
 
 
-def test_only_the_reverse_proxy_is_published_and_only_it_is_trusted():
+def test_only_the_reverse_proxy_and_the_media_range_are_published_and_only_the_proxy_trusted():
     services = COMPOSE["services"]
     published = {name for name, service in services.items() if service.get("ports")}
     proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
 
-    assert published == {"proxy"}
+    assert published == {"proxy", "media"}
+    # the media server publishes only its UDP media range (its API goes through the proxy)
+    assert all(port.endswith("/udp") for port in services["media"]["ports"])
     assert services["proxy"]["image"].startswith("caddy:")
     assert services["web"]["environment"]["FORWARDED_ALLOW_IPS"] == proxy_address
     assert "forwarded-allow-ips" not in str(services["web"]["command"])

@@ -10,19 +10,51 @@ stage.invite {user}, stage.remove {user}   hosts
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext as _
 
+from chat import schemas
 from chat.actions.rooms import ChatError
 
 from . import services, tasks
 
-FRAME_TYPES = (
-    "media.join",
-    "media.published",
-    "media.unpublished",
-    "hand.raise",
-    "hand.lower",
-    "stage.invite",
-    "stage.remove",
-)
+PERSON = {"user": (schemas.positive_id, schemas.REQUIRED)}
+# type -> {field: (check, default)} (chat.schemas' grammar), checked before any handler runs
+SCHEMAS = {
+    "media.join": {},
+    "media.published": {},
+    "media.unpublished": {},
+    "hand.raise": {},
+    "hand.lower": {},
+    "stage.invite": PERSON,
+    "stage.remove": PERSON,
+}
+FRAME_TYPES = tuple(SCHEMAS)
+# Frames that make the server broadcast or call Janus -> their rate bucket
+RATE_LIMITED = {
+    "media.published": "moderation",
+    "media.unpublished": "moderation",
+    "hand.raise": "vote",
+    "hand.lower": "vote",
+    "stage.invite": "moderation",
+    "stage.remove": "moderation",
+}
+
+
+def validate_frame(content: dict) -> dict:
+    """chat.schemas.validate's rules for these frame types (it hands registered types here)."""
+    clean = {"type": content["type"]}
+    for field, (check, default) in SCHEMAS[content["type"]].items():
+        if content.get(field) is None:
+            if default is schemas.REQUIRED:
+                raise schemas.FrameError(field, _("%(field)s is missing.") % {"field": field})
+            clean[field] = default
+        else:
+            clean[field] = check(content[field], field)
+    return clean
+
+
+def register() -> None:
+    """ChatConfig.ready(): the live room's socket accepts these frames, checked and limited."""
+    schemas.register(FRAME_TYPES, validate_frame)
+    schemas.RATE_LIMITED.update(RATE_LIMITED)
 
 
 def _janus(function):
