@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.chat.servers import uvicorn_servers
-from tests.e2e.conftest import CHROMIUM
+from tests.e2e.conftest import _REPORT_VIOLATIONS, CHROMIUM
 from tests.factories import RegistrationFactory, SessionFactory, UserFactory
 
 pytestmark = [
@@ -36,12 +36,35 @@ FAKE_MEDIA = [
 
 
 @pytest.fixture(scope="module")
-def media_browser(playwright, browser_type_launch_args):
+def chromium_with_fake_media(playwright, browser_type_launch_args):
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, args=[*browser_type_launch_args["args"], *FAKE_MEDIA]
     )
     yield browser
     browser.close()
+
+
+@pytest.fixture
+def media_browser(chromium_with_fake_media, monkeypatch):
+    """The fake-media browser, its pages held to the Content-Security-Policy like every other
+    browser test's (tests/e2e/conftest.py): the video's calls to Janus included."""
+    found = []
+    original = chromium_with_fake_media.new_context
+
+    def new_context(*args, **kwargs):
+        context = original(*args, **kwargs)
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on(
+            "console",
+            lambda message: (
+                found.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(chromium_with_fake_media, "new_context", new_context)
+    yield chromium_with_fake_media
+    assert found == [], "Pages violated the Content-Security-Policy:\n" + "\n".join(found)
 
 
 def signed_in_page(browser, base_url, user):
