@@ -46,7 +46,7 @@ run: venv messages
 	@echo "  The expo is at http://$(HOST):$(PORT)/  (organiser admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo accounts are listed above. Stop with Ctrl-C."
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@sh deploy/janus/with-media.sh $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -60,11 +60,10 @@ seed: venv
 
 # Two pytest processes: Playwright's event loop and pytest-asyncio cannot share one
 # (docs/testing.md). Exit code 5 ("nothing collected") is fine for the browser run
-# when it is filtered away. --netns: the servers and both runs live in a network namespace
-# with only loopback, so WebRTC (calls) cannot send a packet anywhere else (needs root).
+# when it is filtered away.
 test: venv messages
 	@.ci/install-system-packages
-	$(PY) -m tests.harness --netns sh -c '\
+	$(PY) -m tests.harness sh -c '\
 	  $(PY) -m pytest -m "not e2e" -p no:playwright $(PYTEST_ARGS) || exit $$?; \
 	  $(PY) -m pytest -m e2e $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc'
 

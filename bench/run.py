@@ -186,6 +186,16 @@ def bench_lobby_fanout(ctx):
     return measure(ctx, Result)
 
 
+@benchmark
+def bench_sfu(ctx):
+    """Attendees per media server: one Janus process on one core, an aiortc publisher and
+    counting subscribers on the other core, the largest N with < 1% packet loss and Janus's CPU
+    per subscriber (bench/sfu.py; every step in bench/sfu_raw.json)."""
+    from bench.sfu import measure
+
+    return measure(ctx, Result)
+
+
 # --- Runner ------------------------------------------------------------------------------------
 def _table(results):
     header = ("benchmark", "n", "median ms", "p95 ms", "target", "result")

@@ -149,3 +149,6 @@ class CallAdmin(ReadOnlyAdmin):
     @admin.display(description=_("talk time (s)"))
     def talk_time(self, call):
         return call.duration_seconds
+
+
+from .liveroom.media import admin as media_admin  # noqa: E402,F401  (the live video's records)

@@ -324,3 +324,6 @@ class Report(models.Model):
 
 
 from .calls.models import Call  # noqa: E402,F401  (the calls' model belongs to this app)
+
+# The live room's video: kept in chat/liveroom/media/ (its own module, one import here).
+from .liveroom.media.models import MediaGrant, MediaRoom, Replay, StageSeat  # noqa: E402,F401

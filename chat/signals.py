@@ -106,3 +106,6 @@ def recount_waiting(sender, instance, **kwargs):
     keys = [waiting_key(instance.booth_id), live_panel_key(instance.booth_id)]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+from .liveroom.media import signals as media_signals  # noqa: E402,F401  (video tokens too)

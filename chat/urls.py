@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .calls import views as call_views
+from .liveroom.media import views as media_views
 
 app_name = "chat"
 
@@ -15,4 +16,6 @@ urlpatterns = [
     path("chat/booth/<int:booth_id>/", views.booth_chat, name="booth_chat"),
     path("chat/summaries/", views.booth_summaries, name="booth_summaries"),
     path("chat/calls/<int:call_id>/decline/", call_views.decline, name="call_decline"),
+    path("sessions/<int:pk>/replay.mp4", media_views.replay_file, name="replay_file"),
+    path("sessions/<int:pk>/replay/", media_views.replay_status, name="replay_status"),
 ]

@@ -7,6 +7,7 @@ variable may also be read from a file named by NAME_FILE (container secrets).
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -209,6 +210,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-calls": {
         "task": "chat.calls.tasks.expire_calls",
         "schedule": crontab(minute="*"),
+    },
+    # Live video rooms of sessions 30 minutes past their end (the host never pressed End):
+    # destroyed, their tokens revoked, their recordings converted (chat.liveroom.media).
+    "close-finished-media-rooms": {
+        "task": "chat.liveroom.media.tasks.close_finished_rooms",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -443,3 +450,32 @@ CALL_RECONNECT_SECONDS = env.float("CALL_RECONNECT_SECONDS", default=30)
 # Rings per user per conversation: a few at once, then one every CALL_RING_INTERVAL_SECONDS.
 CALL_RING_BURST = env.int("CALL_RING_BURST", default=3)
 CALL_RING_INTERVAL_SECONDS = env.float("CALL_RING_INTERVAL_SECONDS", default=20)
+# --- Live video (Janus media servers) -----------------------------------------------------
+# Browsers reach Janus's API at JANUS_URL; Django manages rooms and tokens through the Admin
+# API at JANUS_ADMIN_URL with JANUS_ADMIN_SECRET (also the VideoRoom admin_key). Several media
+# servers: comma-separated lists of the same length, one entry per server; each room lives on
+# one, new rooms go to the server with the fewest open rooms. Empty: no live video (the live
+# room says so; slides, Q&A and the external stream link work as before).
+JANUS_URLS = env.list("JANUS_URL", default=[])
+JANUS_ADMIN_URLS = env.list("JANUS_ADMIN_URL", default=[])
+JANUS_ADMIN_SECRET = env.str("JANUS_ADMIN_SECRET", default="")
+if (
+    len(JANUS_URLS) != len(JANUS_ADMIN_URLS)
+    or (JANUS_URLS and not JANUS_ADMIN_SECRET)
+    or not all(url.startswith(("http://", "https://")) for url in JANUS_URLS + JANUS_ADMIN_URLS)
+):
+    raise ImproperlyConfigured(
+        "JANUS_URL and JANUS_ADMIN_URL must list the same number of media servers (http:// or "
+        "https:// addresses), and JANUS_ADMIN_SECRET must be set with them."
+    )
+# Browsers call the media servers' Janus API: the Content-Security-Policy lets them.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] += sorted(
+    {"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in JANUS_URLS}
+)
+# Where Janus writes recordings (.mjr) and the Celery worker reads them: a folder both see.
+JANUS_RECORDINGS_DIR = Path(env.str("JANUS_RECORDINGS_DIR", default=str(VAR_DIR / "recordings")))
+# Record every live session for its on-demand replay.
+LIVE_RECORD = env.bool("LIVE_RECORD", default=True)
+# People on stage at once in a group session (besides the hosts; up to 4 co-hosts publish).
+LIVE_STAGE_MAX = env.int("LIVE_STAGE_MAX", default=4)
+LIVE_COHOSTS_MAX = 4

@@ -1,15 +1,19 @@
-"""Throwaway PostgreSQL, Redis and TURN (coturn) servers for the test suite and the benchmarks.
+"""Throwaway PostgreSQL, Redis, coturn and Janus servers for the test suite and benchmarks.
 
-    python -m tests.harness [--netns] CMD [ARGS...]
+    python -m tests.harness CMD [ARGS...]
 
-starts a PostgreSQL cluster, a Redis server and a coturn TURN server on free loopback ports in
-a temporary directory, runs CMD with DATABASE_URL, REDIS_URL, TURN_URLS and TURN_SECRET set,
-then stops the servers and removes the directory, also when CMD fails or is interrupted. The
-exit code is CMD's.
+starts a PostgreSQL cluster, a Redis server and a coturn TURN server (the relay of 1:1 calls)
+on free loopback ports in a temporary directory, runs CMD with DATABASE_URL, REDIS_URL,
+TURN_URLS and TURN_SECRET set, then stops the servers and removes the directory, also when CMD
+fails or is interrupted. The exit code is CMD's.
 
---netns first moves the whole run (servers and CMD) into a new network namespace whose only
-interface is loopback (loopback_only_namespace below): WebRTC gathers every address of the
-machine, and tests may send traffic only to loopback. `make test` runs that way.
+When run as root (CI, this machine) everything runs inside a loopback-only network namespace
+(`unshare -n`: only `lo` exists, nothing inside can reach another machine), and a Janus media
+server starts beside them (JANUS_URL, JANUS_ADMIN_URL, JANUS_ADMIN_SECRET,
+JANUS_RECORDINGS_DIR). Janus gathers no ICE candidate on `lo` (libnice skips loopback), so the
+namespace also gets a TUN interface, tun0 with 198.18.0.1/24 (the benchmarking range), held open
+by this process: packets to that address are delivered locally and never leave the namespace.
+Set EXPO_TEST_NETNS=0 to run without the namespace (then without Janus).
 
 PostgreSQL's initdb and pg_ctl refuse to run as root (CI runs as root): as root they run as the
 `postgres` OS user on a directory it owns. Missing binaries end with a message that says
@@ -17,6 +21,8 @@ exactly what to install.
 """
 
 import contextlib
+import fcntl
+import json
 import os
 import random
 import secrets
@@ -27,7 +33,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NETNS_FLAG = "--in-netns"
+TUN_NAME = "tun0"
+TUN_ADDRESS = "198.18.0.1/24"
 
 
 class HarnessError(RuntimeError):
@@ -233,6 +245,56 @@ def redis(root: Path):
         server.stop()
 
 
+# --- The loopback-only network namespace ------------------------------------------------------
+def wants_namespace() -> bool:
+    """Root can make a network namespace; EXPO_TEST_NETNS=0 opts out."""
+    if os.environ.get("EXPO_TEST_NETNS", "1") == "0":
+        return False
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and bool(shutil.which("unshare"))
+
+
+def reexec_in_namespace(argv: list[str]) -> None:
+    """Run this harness again inside a new network namespace (does not return)."""
+    os.execvp(
+        "unshare",
+        ["unshare", "--net", "--", sys.executable, "-m", "tests.harness", NETNS_FLAG, *argv],
+    )
+
+
+def hold_tun(name: str = TUN_NAME, address: str = TUN_ADDRESS) -> int:
+    """Inside the namespace: bring up lo and a TUN interface with `address`; return the file
+    descriptor that keeps the interface alive (it disappears when this process exits)."""
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    tunsetiff = 0x400454CA
+    iff_tun, iff_no_pi = 0x0001, 0x1000
+    import struct
+
+    fcntl.ioctl(fd, tunsetiff, struct.pack("16sH", name.encode(), iff_tun | iff_no_pi))
+    subprocess.run(["ip", "addr", "add", address, "dev", name], check=True)
+    subprocess.run(["ip", "link", "set", name, "up"], check=True)
+    return fd
+
+
+# --- Janus -------------------------------------------------------------------------------------
+def find_janus() -> str:
+    janus_bin = shutil.which("janus")
+    if not janus_bin:
+        raise HarnessError(
+            "janus was not found. Install it, e.g. `apt-get install janus janus-tools ffmpeg` "
+            "(Debian/Ubuntu), or set EXPO_TEST_NETNS=0 to run without the media server."
+        )
+    return janus_bin
+
+
+def janus_request(url: str, body: dict, timeout: float = 5) -> dict:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
 @contextlib.contextmanager
 def coturn(root: Path):
     """A TURN server as production runs it (coturn with --use-auth-secret: the site hands out
@@ -287,63 +349,106 @@ def coturn(root: Path):
 
 
 @contextlib.contextmanager
-def services():
+def janus(root: Path, interface: str = TUN_NAME):
+    """A Janus media server (VideoRoom only) configured by deploy/janus/start.sh, its HTTP
+    servers on loopback and its ICE candidates on `interface`. Yields its environment."""
+    find_janus()
+    janus_root = root / "janus"
+    recordings = janus_root / "recordings"
+    recordings.mkdir(parents=True)
+    secret = secrets.token_urlsafe(24)
+    http_port, admin_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "JANUS_ADMIN_SECRET": secret,
+        "JANUS_HTTP_PORT": str(http_port),
+        "JANUS_ADMIN_PORT": str(admin_port),
+        "JANUS_BIND_IP": "127.0.0.1",
+        "JANUS_RTP_PORTS": "40000-40999",
+        "JANUS_ICE_INTERFACES": interface,
+        "JANUS_CONFIG_DIR": str(janus_root / "conf"),
+        "JANUS_DEBUG_LEVEL": os.environ.get("JANUS_DEBUG_LEVEL", "3"),
+    }
+    log = open(janus_root / "log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        ["sh", str(ROOT / "deploy" / "janus" / "start.sh")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    admin_url = f"http://127.0.0.1:{admin_port}/admin"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                log.flush()
+                tail = (janus_root / "log").read_text(errors="replace")[-2000:]
+                raise HarnessError(f"janus exited with {process.returncode}:\n{tail}")
+            try:
+                answer = janus_request(
+                    admin_url, {"janus": "ping", "transaction": "h", "admin_secret": secret}, 1
+                )
+                if answer.get("janus") == "pong":
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise HarnessError("janus did not answer its Admin API within 30 s")
+            time.sleep(0.1)
+        yield {
+            "JANUS_URL": f"http://127.0.0.1:{http_port}/janus",
+            "JANUS_ADMIN_URL": admin_url,
+            "JANUS_ADMIN_SECRET": secret,
+            "JANUS_RECORDINGS_DIR": str(recordings),
+            "JANUS_LOG": str(janus_root / "log"),
+        }
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@contextlib.contextmanager
+def services(media: bool = False):
     """Start the servers; yield the environment variables that point at them."""
     root = Path(tempfile.mkdtemp(prefix="expo-test-"))
     try:
-        with postgresql(root) as database_url, redis(root) as redis_url, coturn(root) as turn:
-            yield {"DATABASE_URL": database_url, "REDIS_URL": redis_url, **turn}
+        with contextlib.ExitStack() as stack:
+            urls = {
+                "DATABASE_URL": stack.enter_context(postgresql(root)),
+                "REDIS_URL": stack.enter_context(redis(root)),
+                **stack.enter_context(coturn(root)),
+            }
+            if media:
+                urls.update(stack.enter_context(janus(root)))
+            yield urls
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
 
-NETNS_MARK = "EXPO_HARNESS_NETNS"
-
-
-def loopback_only_namespace(argv: list[str]) -> list[str]:
-    """The command that runs argv in a new network namespace holding only `lo` (brought up):
-    every server the harness starts and every client (chromium included) then sees 127.0.0.1
-    and nothing else, so no test can send a packet to another address. Needs root (CI runs
-    as root); unshare(1) and ip(8) come with util-linux and iproute2.
-
-    Extend `setup` for more interfaces inside the namespace (e.g. a TUN device for a media
-    server that will not gather candidates on loopback)."""
-    setup = ["ip link set lo up"]
-    return ["unshare", "--net", "--", "sh", "-ec", "; ".join(setup) + '; exec "$@"', "netns", *argv]
-
-
-def _enter_namespace(argv: list[str]) -> None:
-    """Re-run this harness inside a loopback-only namespace (does not return on success)."""
-    if os.environ.get(NETNS_MARK):
-        return  # already inside
-    probe = subprocess.run(
-        ["unshare", "--net", "true"], capture_output=True, text=True, check=False
-    )
-    if probe.returncode:
-        raise HarnessError(
-            "--netns needs permission to create a network namespace (`unshare --net`), i.e. "
-            f"root: {probe.stderr.strip()}. Run `sudo make test` (CI runs as root)."
-        )
-    os.environ[NETNS_MARK] = "1"
-    command = loopback_only_namespace([sys.executable, "-m", "tests.harness", *argv])
-    os.execvp(command[0], command)
-
-
 def main(argv: list[str]) -> int:
-    netns = bool(argv) and argv[0] == "--netns"
-    if netns:
+    inside = bool(argv) and argv[0] == NETNS_FLAG
+    if inside:
         argv = argv[1:]
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
+    if not inside and wants_namespace():
+        reexec_in_namespace(argv)
     try:
-        if netns:
-            _enter_namespace(argv)
-        with services() as urls:
+        tun = hold_tun() if inside else None  # noqa: F841 (kept open while the servers run)
+        with services(media=inside) as urls:
+            where = " (loopback-only network namespace)" if inside else ""
             print(
                 f"harness: PostgreSQL at {urls['DATABASE_URL']}, Redis at {urls['REDIS_URL']}, "
                 f"TURN at {urls['TURN_URLS']}"
-                + (" (loopback-only network namespace)" if os.environ.get(NETNS_MARK) else ""),
+                + (f", Janus at {urls['JANUS_URL']}" if inside else "")
+                + where,
                 flush=True,
             )
             child = subprocess.Popen(argv, env={**os.environ, **urls})

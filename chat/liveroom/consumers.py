@@ -3,7 +3,8 @@ frame validation, slow-client handling, replay with `sync`). Thin: authorise on 
 chat.liveroom.services for each frame.
 
 Client frames: ping; sync {room, last_event_id}; ask {body}; upvote {question};
-react {reaction}; host only: go_live, end, slide {index}, answer / hide / reopen {question}.
+react {reaction}; host only: go_live, end, slide {index}, answer / hide / reopen {question};
+the video's frames (media.*, hand.*, stage.*): chat.liveroom.media.consumers.
 Connect with ?last_event_id=N after a drop to get the events missed since N after the state,
 instead of the whole question list.
 """
@@ -24,6 +25,8 @@ from chat.consumers import (
 )
 
 from . import services
+from .media.consumers import FRAME_TYPES as MEDIA_FRAME_TYPES
+from .media.consumers import MediaFramesMixin
 
 CLOSE_GONE = 4410
 REFUSALS = {"missing": CLOSE_NOT_FOUND, "cancelled": CLOSE_GONE, "forbidden": CLOSE_FORBIDDEN}
@@ -37,7 +40,7 @@ def _id(value, name):
     return value
 
 
-class LiveRoomConsumer(LiveConsumer):
+class LiveRoomConsumer(MediaFramesMixin, LiveConsumer):
     frame_types = (
         *LiveConsumer.frame_types,
         "ask",
@@ -49,6 +52,7 @@ class LiveRoomConsumer(LiveConsumer):
         "answer",
         "hide",
         "reopen",
+        *MEDIA_FRAME_TYPES,
     )
     access = None
     attendance_id = None
@@ -83,6 +87,8 @@ class LiveRoomConsumer(LiveConsumer):
     async def on_disconnect(self):
         if self.attendance_id is not None:
             await database_sync_to_async(services.leave)(self.attendance_id)
+        if self.access is not None:
+            await self.media_on_disconnect()
 
     def _last_event_id(self):
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -119,9 +125,11 @@ class LiveRoomConsumer(LiveConsumer):
 
     async def handle_go_live(self, content):
         await self._call(services.go_live)
+        await self.media_after_go_live()
 
     async def handle_end(self, content):
         await self._call(services.end)
+        await self.media_after_end()
 
     async def handle_slide(self, content):
         await self._call(services.set_slide, _id(content.get("index"), "index"))

@@ -63,6 +63,18 @@ def event_payload(event: StageEvent) -> dict:
     return {"type": event.kind, "id": event.seq, **event.data}
 
 
+# Parts that modules built on this one add to the room's state (ChatConfig.ready() adds the
+# video's, chat.liveroom.media): key -> function(session_id, stage status) -> JSON value.
+STATE_PARTS: dict = {}
+
+
+def record_event(session_id: int, kind: str, data: dict) -> dict:
+    """Number, store and (after commit) publish one event of the room: for chat.liveroom.media,
+    whose video state changes are replayed like the rest."""
+    with transaction.atomic():
+        return event_payload(_append(_lock_stage(session_id), kind, data))
+
+
 # --- Access ------------------------------------------------------------------------------
 @dataclass
 class Access:
@@ -148,6 +160,8 @@ def snapshot(access: Access, with_questions: bool = True) -> dict:
         "count": attendee_count(access.session_id),
         "is_host": access.is_host,
     }
+    for key, part in STATE_PARTS.items():
+        state[key] = part(access.session_id, stage.status)
     if with_questions:
         questions = Question.objects.filter(session_id=access.session_id).select_related("author")
         if not access.is_host:

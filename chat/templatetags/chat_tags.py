@@ -48,3 +48,24 @@ def booth_live_state(context, booth):
         "can_moderate": bool(user and (user.is_staff or is_booth_staff(user, booth))),
         "expo_open": expo_is_open(booth.edition),
     }
+
+
+@register.simple_tag(takes_context=True)
+def live_replay(context, session):
+    """The session's on-demand replay made from its live video (chat.liveroom.media), for the
+    session page; None when there is none or the visitor may not see the session."""
+    from chat.liveroom.media.models import MediaRoom, Replay
+    from chat.liveroom.media.replays import may_watch
+    from expo.schedule.models import Stage
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    replay = Replay.objects.filter(session=session).first()
+    if replay is None:
+        # Ended a moment ago: the room is being closed and its recording queued.
+        recorded = MediaRoom.objects.filter(session=session).exclude(recording_dir="").exists()
+        ended = Stage.objects.filter(session=session, status=Stage.Status.ENDED).exists()
+        replay = Replay(session=session) if recorded and ended else None
+    if replay is None or user is None or not may_watch(user, session):
+        return None
+    return replay

@@ -82,16 +82,25 @@ CHECKS = {
 }
 
 
-def register_check(name, check):
+# Probes that upper layers add in AppConfig.ready(). An advisory one (chat's media servers) is
+# reported like the others, but its failure does not turn /healthz into a 503: the site works
+# without it (the live room keeps its slides and Q&A when the media server is down), so a load
+# balancer must not take web servers out for it.
+ADVISORY = {}
+
+
+def register_check(name, check, advisory=False):
     """Add a probe from an app above this layer (in its AppConfig.ready())."""
-    CHECKS[name] = check
+    (ADVISORY if advisory else CHECKS)[name] = check
 
 
 def run_checks():
     results = {}
-    for name, check in CHECKS.items():
+    for name, check in [*CHECKS.items(), *ADVISORY.items()]:
         try:
             results[name] = {"ok": True, "detail": str(check())}
         except Exception as error:  # noqa: BLE001 - a probe reports every failure
             results[name] = {"ok": False, "detail": f"{error.__class__.__name__}: {error}"}
+        if name in ADVISORY:
+            results[name]["advisory"] = True
     return results

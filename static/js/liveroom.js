@@ -222,6 +222,8 @@
 
     function onMessage(data) {
       if (!data || typeof data.type !== "string") return;
+      // The video (liveroom-media.js) follows the same stream: state, status, media events.
+      root.dispatchEvent(new CustomEvent("liveroom:message", { detail: data }));
       if (data.type === "state") return applyState(data);
       if (data.type === "count") {
         $("attendee-count").textContent = String(data.count);
@@ -297,6 +299,7 @@
       });
     });
 
+    root.liveroomSend = send; // for liveroom-media.js
     socket = window.Expo.connect(path, {
       onMessage: onMessage,
       onState: function (state) {

@@ -170,6 +170,7 @@ def test_compose_has_the_production_services():
         "worker",
         "beat",
         "turn",
+        "media",
     }
     for name, service in COMPOSE["services"].items():
         assert "healthcheck" in service, f"{name} has no health check"
@@ -186,12 +187,14 @@ def test_compose_web_serves_with_uvicorn_through_the_serve_command():
     assert any(words[2:3] == ["serve"] for words in command_words(COMPOSE["services"]["web"]))
 
 
-def test_only_the_reverse_proxy_is_published_and_only_it_is_trusted():
+def test_only_the_reverse_proxy_and_the_media_range_are_published_and_only_the_proxy_trusted():
     services = COMPOSE["services"]
     published = {name for name, service in services.items() if service.get("ports")}
     proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
 
-    assert published == {"proxy"}
+    assert published == {"proxy", "media"}
+    # the media server publishes only its UDP media range (its API goes through the proxy)
+    assert all(port.endswith("/udp") for port in services["media"]["ports"])
     assert services["proxy"]["image"].startswith("caddy:")
     assert services["web"]["environment"]["FORWARDED_ALLOW_IPS"] == proxy_address
     assert "forwarded-allow-ips" not in str(services["web"]["command"])
@@ -227,6 +230,10 @@ def test_compose_passes_the_settings_variables_to_the_app():
         "EMAIL_URL",
         "TURN_URLS",
         "TURN_SECRET",
+        "JANUS_URL",
+        "JANUS_ADMIN_URL",
+        "JANUS_ADMIN_SECRET",
+        "JANUS_RECORDINGS_DIR",
     } <= set(env)
 
 
@@ -240,6 +247,18 @@ def test_compose_turn_uses_the_rest_secret_and_never_relays_into_private_network
     denied = {o.split("=", 1)[1] for o in options if o.startswith("--denied-peer-ip=")}
     assert {"10.0.0.0-10.255.255.255", "172.16.0.0-172.31.255.255"} <= denied
     assert {"192.168.0.0-192.168.255.255"} <= denied
+
+
+def test_compose_media_server_gets_its_secret_its_rtp_ports_and_the_recordings_volume():
+    media = COMPOSE["services"]["media"]
+    dockerfile = ROOT / media["build"]["dockerfile"]
+    assert "deploy/janus/start.sh" in dockerfile.read_text()
+    assert "JANUS_ADMIN_SECRET" in media["environment"]
+    assert any(port.endswith("/udp") for port in media["ports"])
+    assert not any("7088" in port for port in media["ports"])  # the Admin API stays inside
+    recordings = COMPOSE["services"]["web"]["environment"]["JANUS_RECORDINGS_DIR"]
+    assert f"recordings:{recordings}" in media["volumes"]
+    assert f"recordings:{recordings}" in COMPOSE["services"]["worker"]["volumes"]
 
 
 @pytest.mark.skipif(

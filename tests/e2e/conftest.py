@@ -6,6 +6,8 @@ import socket
 import pytest
 from playwright.sync_api import expect
 
+from tests.harness import TUN_NAME
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
 # database access from live_server fixtures (browser tests only, never in deployment).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,12 +47,13 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def loopback_only():
     """WebRTC tests send traffic only to loopback: they refuse to run where the machine has
-    any other interface (run them through `python -m tests.harness --netns`, as `make test`
-    does), rather than let chromium gather and use the machine's real addresses."""
-    names = sorted(name for _index, name in socket.if_nameindex())
-    assert names == ["lo"], (
-        f"network interfaces {names}: run WebRTC tests in a loopback-only network namespace, "
-        "`python -m tests.harness --netns ...` (make test does)"
+    any other interface than `lo` and the harness's TUN device (an address that delivers
+    locally inside the namespace), rather than let chromium gather and use the machine's real
+    addresses. `make test` as root runs them in that namespace (tests/harness.py)."""
+    names = {name for _index, name in socket.if_nameindex()}
+    assert names <= {"lo", TUN_NAME}, (
+        f"network interfaces {sorted(names)}: run WebRTC tests in the harness's loopback-only "
+        "network namespace (`make test` as root; tests/harness.py)"
     )
 
 

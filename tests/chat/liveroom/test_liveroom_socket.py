@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.JANUS_URLS = settings.JANUS_ADMIN_URLS = []  # the video: test_media_*.py
 
 
 @pytest.fixture
