@@ -31,6 +31,23 @@ ROLES = {
             ("chat", "*", (ADD, CHANGE, DELETE)),
         ],
     },
+    # Onboards the exhibitors: companies, their staff, booths and jobs, by hand or by import
+    # (confirming an import adds and changes those rows), and approves booths once complete.
+    "Exhibitor relations": {
+        "label": _("Exhibitor relations"),
+        "rules": [
+            *[(app, "*", (VIEW,)) for app in OUR_APPS],
+            AUDIT_LOG,
+            OUTBOX,
+            ("booths", "company", (ADD, CHANGE)),
+            ("booths", "membership", (ADD, CHANGE)),
+            ("booths", "invitation", (ADD, CHANGE)),
+            ("booths", "booth", (ADD, CHANGE)),
+            ("booths", "brochure", (ADD, CHANGE)),
+            ("jobs", "job", (ADD, CHANGE)),
+            ("organiser", "importjob", (ADD, CHANGE)),
+        ],
+    },
     "Events team": {
         "label": _("Events team"),
         "rules": [

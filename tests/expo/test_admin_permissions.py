@@ -4,7 +4,8 @@ admin site itself, so one added later without a declared permission (or without 
 tables below) fails here.
 
 The roles (expo/roles.py): the read-only analyst looks and exports; the content moderator also
-reviews booths, jobs and chats; the events team runs the schedule, announcements and imports;
+reviews booths, jobs and chats; exhibitor relations onboard companies, booths and jobs (by
+hand or by import); the events team runs the schedule and announcements;
 plain staff (is_staff, no role) reach the admin's index and nothing else.
 """
 
@@ -21,14 +22,21 @@ from tests.factories import BoothFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ANALYST, MODERATOR, EVENTS, PLAIN = "analyst", "moderator", "events", "plain staff"
+ANALYST, MODERATOR, EXHIBITORS, EVENTS, PLAIN = (
+    "analyst",
+    "moderator",
+    "exhibitor relations",
+    "events",
+    "plain staff",
+)
 ROLES = {
     ANALYST: "Read-only analyst",
     MODERATOR: "Content moderator",
+    EXHIBITORS: "Exhibitor relations",
     EVENTS: "Events team",
     PLAIN: None,
 }
-LOOKERS = {ANALYST, MODERATOR, EVENTS}
+LOOKERS = {ANALYST, MODERATOR, EXHIBITORS, EVENTS}
 
 EXPORTS = {
     "booths.company": {"export_admin_action"},
@@ -80,6 +88,13 @@ ACTIONS = {
         },
         {f"chat.{model}": {"delete_selected"} for model in CHAT_MODELS_MODERATORS_DELETE},
     ),
+    EXHIBITORS: _merge(
+        EXPORTS,
+        {
+            "booths.booth": {"approve", "request_changes", "feature", "unfeature", "assign_hall"},
+            "jobs.job": {"close_jobs"},
+        },
+    ),
     EVENTS: _merge(
         EXPORTS,
         {
@@ -96,14 +111,14 @@ ACTIONS = {
 }
 
 # Custom admin URLs: (method, roles that get through). Starting an import writes companies,
-# booths or jobs, which no role may add: only a superuser confirms one.
+# booths or jobs: only exhibitor relations may add and change those.
 CUSTOM_URLS = {
     "dashboard": ("get", LOOKERS),
     "operations": ("get", LOOKERS),
     "organiser_announcement_progress": ("get", LOOKERS),
     "organiser_announcement_preview": ("get", LOOKERS),
     "organiser_importjob_progress": ("get", LOOKERS),
-    "organiser_importjob_confirm": ("post", set()),
+    "organiser_importjob_confirm": ("post", {EXHIBITORS}),
     "auth_user_password_change": ("get", set()),  # setting someone's password
     "booths_company_export": ("get", LOOKERS),
     "booths_booth_export": ("get", LOOKERS),
