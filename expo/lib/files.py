@@ -11,6 +11,15 @@ from expo.lib.pdf_safety import ActiveContent, check_raw_names, check_reader
 PDF_MAX_BYTES = 5 * 1024 * 1024
 
 
+def looks_like_pdf(upload) -> bool:
+    """Whether the upload's content starts as a PDF (its name and declared type do not count).
+    Leaves the file position at 0."""
+    upload.seek(0)
+    head = upload.read(1024)
+    upload.seek(0)
+    return head.lstrip()[:5] == b"%PDF-"
+
+
 def validate_pdf(upload, max_bytes=PDF_MAX_BYTES):
     """Refuse anything that is not a plain, readable PDF of at most max_bytes.
 

@@ -32,17 +32,29 @@ class SlidesForm(forms.Form):
 
     def clean_files(self):
         from booths.content import validate_image
-        from expo.lib.files import validate_pdf
+        from expo.lib.files import looks_like_pdf, validate_pdf
 
         files = self.cleaned_data["files"]
         if not files:
             raise ValidationError(_("Choose a PDF or some images."), code="required")
-        pdfs = [f for f in files if f.name.lower().endswith(".pdf")]
+        pdfs = [f for f in files if looks_like_pdf(f)]  # by content, whatever the name says
         if pdfs and len(files) > 1:
             raise ValidationError(_("Upload one PDF, or images only."), code="mixed")
         for upload in files:
             if pdfs:
                 validate_pdf(upload)
-            else:
+                continue
+            try:
                 validate_image(upload)
+            except ValidationError as error:
+                if error.code != "not_image":
+                    raise
+                raise ValidationError(
+                    _(
+                        "%(name)s is neither a PDF nor an image we can read (whatever its name "
+                        "says). Upload one PDF, or JPEG, PNG or WebP images."
+                    )
+                    % {"name": upload.name},
+                    code="not_slides",
+                ) from None
         return files

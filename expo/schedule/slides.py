@@ -59,8 +59,9 @@ def pdf_pages_as_images(upload) -> list[ContentFile]:
 def images_from_uploads(files) -> list[ContentFile]:
     """Validated uploads (one PDF, or images) as slide images, in order."""
     from booths.content import process_image
+    from expo.lib.files import looks_like_pdf
 
-    if len(files) == 1 and files[0].name.lower().endswith(".pdf"):
+    if len(files) == 1 and looks_like_pdf(files[0]):
         return pdf_pages_as_images(files[0])
     return [process_image(upload, SLIDE_BOX) for upload in files[:MAX_SLIDES]]
 

@@ -12,6 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -206,7 +207,12 @@ def upload_slides(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             slides.replace_slides(session, images)
-            messages.success(request, _("%(count)d slides uploaded.") % {"count": len(images)})
+            count = len(images)
+            messages.success(
+                request,
+                ngettext("%(count)d slide uploaded.", "%(count)d slides uploaded.", count)
+                % {"count": count},
+            )
     else:
         messages.error(request, " ".join(form.errors["files"]))
     return redirect("expo:session", pk=pk)

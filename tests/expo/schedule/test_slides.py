@@ -22,11 +22,11 @@ def session(edition, booth_a):
     return SessionFactory(edition=edition, host_booth=booth_a, kind="presentation")
 
 
-def pdf_with_pages(count):
+def pdf_with_pages(count, name="deck.pdf"):
     pages = [Image.new("RGB", (400, 300), colour) for colour in ("red", "green", "blue")[:count]]
     out = io.BytesIO()
     pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:])
-    return SimpleUploadedFile("deck.pdf", out.getvalue(), content_type="application/pdf")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
 
 
 def png(name):
@@ -52,6 +52,24 @@ def test_a_pdf_becomes_one_slide_per_page(client, session, recruiter):
     assert all(s.image.name.endswith(".png") for s in slides)
 
 
+def test_a_pdf_is_known_by_its_content_whatever_its_name(client, session, recruiter):
+    client.force_login(recruiter)
+
+    response = upload(client, session, [pdf_with_pages(2, name="Keynote deck (final)")])
+
+    assert "2 slides uploaded." in response.content.decode()
+    assert Slide.objects.filter(session=session).count() == 2
+
+
+def test_an_image_named_like_a_pdf_is_still_an_image(client, session, recruiter):
+    client.force_login(recruiter)
+
+    response = upload(client, session, [png("deck.pdf")])
+
+    assert "1 slide uploaded." in response.content.decode()
+    assert Slide.objects.get(session=session).image.name.endswith((".png", ".jpg", ".webp"))
+
+
 def test_images_become_slides_in_order_and_replace_the_old_ones(client, session, recruiter):
     client.force_login(recruiter)
     upload(client, session, [pdf_with_pages(3)])
@@ -67,7 +85,7 @@ def test_a_file_that_is_not_a_pdf_or_image_is_refused_clearly(client, session, r
 
     response = upload(client, session, [fake])
 
-    assert "This file is not a PDF" in response.content.decode()
+    assert "deck.pdf is neither a PDF nor an image we can read" in response.content.decode()
     assert Slide.objects.count() == 0
 
 
