@@ -30,12 +30,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django import db
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booths import presence
 from expo.lib.realtime import user_group
 
-from . import fanout, limits, schemas
+from . import fanout, limits, live, schemas
 from .actions.access import check_booth_staff, check_conversation_access, get_booth
 from .actions.conversations import do_mark_read, do_post_conversation_message
 from .actions.lobby import do_post_lobby_message
@@ -63,6 +64,7 @@ from .actions.rooms import (
 )
 from .actions.typing import do_send_typing
 from .calls.consumer import CALL_FRAME_TYPES, CallFramesMixin
+from .models import QueueEntry
 from .transport import HubSocket
 
 __all__ = ["user_group"]
@@ -231,6 +233,11 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
             self.joined.remove(room)  # the hub registered nothing
             raise
 
+    async def leave(self, room):
+        if room in self.joined:
+            self.joined.remove(room)
+            await fanout.hub().leave(room, self)
+
     async def leave_all(self):
         hub = fanout.hub()
         joined, self.joined = self.joined, []
@@ -349,7 +356,11 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
         if not allowed:
             raise ChatError("rate_limited", _("Slow down: you are doing that too often."))
 
+    idle = 0  # seconds since the person's last input, as their page reports it with pings
+
     async def handle_ping(self, content):
+        idle = content.get("idle", 0)
+        self.idle = idle if isinstance(idle, int) and 0 <= idle <= 10**7 else 0
         try:
             await self.heartbeat()
         except TRANSIENT_ERRORS as error:  # presence is best effort: the socket still answers
@@ -576,6 +587,7 @@ class ConsoleConsumer(BoothConsumer):
         self.staff = staff_room(self.booth.pk)
         self.replay_rooms = (self.lobby, self.staff)
         self.visitor = str(self.user.pk)
+        self.socket_id = secrets.token_hex(6)
         for room in (self.lobby, self.staff, booth_room(self.booth.pk)):
             await self.join(room)
         await self.join_user_room()
@@ -591,18 +603,23 @@ class ConsoleConsumer(BoothConsumer):
         }
 
     def _staff_online(self):
-        presence.staff_heartbeat(self.booth.pk, self.user.pk)
+        self._beat()
         publish_booth_summary_on_commit(self.booth)  # runs at once outside a transaction
 
+    def _beat(self):
+        presence.staff_heartbeat(
+            self.booth.pk, self.user.pk, self.socket_id, console=True, idle=self.idle
+        )
+
     async def heartbeat(self):
-        await database_sync_to_async(presence.staff_heartbeat)(self.booth.pk, self.user.pk)
+        await database_sync_to_async(self._beat)()
 
     async def on_disconnect(self):
         if hasattr(self, "booth"):
             await database_sync_to_async(self._staff_left)()
 
     def _staff_left(self):
-        presence.staff_left(self.booth.pk, self.user.pk)
+        presence.staff_left(self.booth.pk, self.user.pk, self.socket_id)
         publish_booth_summary_on_commit(self.booth)
 
     async def still_allowed(self):
@@ -663,6 +680,7 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
         "delete",
         "report",
         *CALL_FRAME_TYPES,
+        "calls.check",
     )
     max_frame_bytes = 48 * 1024  # session descriptions (chat.calls.frames.MAX_SDP_CHARS)
 
@@ -683,6 +701,7 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
         await self.join(self.room)
         await self.join_user_room()
         await self.accept()
+        calling_until = await database_sync_to_async(self._answer_or_calling)(conversation)
         await self.send_json(
             {
                 "type": "hello",
@@ -692,8 +711,24 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
                 "staff_read": conversation.staff_read_seq,
                 "talent_id": conversation.talent_id,
                 "recruiter_id": conversation.recruiter_id,
+                "calling_until": calling_until,
+                "now": timezone.now().isoformat(),
             }
         )
+
+    def _answer_or_calling(self, conversation):
+        """The talent opening the conversation answers the recruiter's call; for the recruiter,
+        until when the talent has to answer (None once answered)."""
+        if self.user.pk == conversation.talent_id:
+            live.do_answer(self.user, conversation.pk)
+            return None
+        entry = QueueEntry.objects.calling().filter(conversation=conversation).first()
+        return (entry.taken_at + live.answer_window()).isoformat() if entry else None
+
+    async def handle_calls_check(self, content):
+        """The page's countdown ended: skip the talent if they did not answer (the clock and
+        the database decide, not the page)."""
+        await database_sync_to_async(live.do_skip_unanswered)(conversation_id=self.conversation_id)
 
     async def still_allowed(self):
         try:
@@ -731,19 +766,87 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
 
 
 class NotificationConsumer(LiveConsumer):
-    """Per-user notifications ("a recruiter accepted your chat"), shown as toasts on any page.
-    Its pings also keep the user's places in queues alive while they browse elsewhere."""
+    """The socket every page of a signed-in user holds: notifications ("a recruiter accepted
+    your chat") and the live state of chat.live that follows the person around the site.
+
+    Talent: the queues they are in (it joins those booths' public rooms, so positions follow
+    each summary), recruiters calling them, turns missed; its pings keep their places alive.
+    Booth staff: their booth's summary (queue, who is on the console), and presence: a member
+    of staff with any page of the site open counts as online for their booth (idle after
+    CHAT_IDLE_SECONDS without input)."""
+
+    frame_types = (*LiveConsumer.frame_types, "calls.check", "queue.leave")
 
     async def connect(self):
         user = self.user
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        self.socket_id = secrets.token_hex(6)
+        self.booths = []
+        self.watching = set()
         await self.join(user_group(user.pk), wants_text=True)
         await self.accept()
+        await self.refresh_live(first=True)
+
+    async def refresh_live(self, first=False):
+        """Send the live state and follow the booth rooms it names."""
+        state = await database_sync_to_async(self._live_state)(first)
+        rooms = {booth_room(b["booth"]) for b in state["queues"] + state["staff"]}
+        for room in rooms - self.watching:
+            await self.join(room)
+        for room in self.watching - rooms:
+            await self.leave(room)
+        self.watching = rooms
+        await self.send_json(state)
+
+    def _live_state(self, first):
+        if first:
+            self.booths = live.staff_booths(self.user)
+            self._staff_beat(announce=True)
+        return live.live_state(self.user, self.booths)
+
+    def _staff_beat(self, announce=False):
+        for booth in self.booths:
+            was_online = announce and self.user.pk in self._online_at(booth)
+            presence.staff_heartbeat(booth.pk, self.user.pk, self.socket_id, idle=self.idle)
+            if announce and not was_online and self.user.pk in self._online_at(booth):
+                publish_booth_summary_on_commit(booth)
+
+    def _online_at(self, booth):
+        return presence.booth_presence([booth.pk])[booth.pk]["online"]
+
+    async def on_control(self, control):
+        if control.get("kind") in ("live", "accepted"):
+            await self.refresh_live()
 
     async def heartbeat(self):
-        await database_sync_to_async(touch_queue_entries)(self.user.pk)
+        await database_sync_to_async(self._heartbeat)()
+
+    def _heartbeat(self):
+        touch_queue_entries(self.user.pk)
+        self._staff_beat()
+
+    async def on_disconnect(self):
+        if getattr(self, "booths", None):
+            await database_sync_to_async(self._staff_left)()
+
+    def _staff_left(self):
+        for booth in self.booths:
+            presence.staff_left(booth.pk, self.user.pk, self.socket_id)
+            if self.user.pk not in self._online_at(booth):
+                publish_booth_summary_on_commit(booth)
+
+    async def handle_calls_check(self, content):
+        """A countdown on the talent's page ended: skip them if they did not answer."""
+        await database_sync_to_async(live.do_skip_unanswered)(talent_id=self.user.pk)
+
+    async def handle_queue_leave(self, content):
+        """Leave a queue from the bar on any page (the live state follows by control)."""
+        booth = content["booth"]
+        if booth is None:
+            raise ChatError("invalid", _("booth is a booth id."))
+        await database_sync_to_async(do_leave_queue)(self.user, booth)
 
     async def handle_sync(self, content):
         raise ChatError("invalid", _("Notifications have no history."))

@@ -5,7 +5,13 @@ from .models import Conversation
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Conversation.Outcome.choices)
+    # "No response" is the outcome of a talent skipped for not answering, never chosen.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            c for c in Conversation.Outcome.choices if c[0] != Conversation.Outcome.NO_RESPONSE
+        ],
+    )
     job = forms.ModelChoiceField(
         label=_("Job to apply to"), queryset=None, required=False, empty_label=_("(none)")
     )

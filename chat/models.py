@@ -108,6 +108,22 @@ class QueueEntryQuerySet(models.QuerySet):
         grace = timedelta(seconds=settings.CHAT_QUEUE_GRACE_SECONDS)
         return self.filter(status=QueueEntry.Status.WAITING, last_seen_at__gte=now - grace)
 
+    def calling(self, now=None):
+        """Taken by a recruiter who waits for the talent to open the conversation: pending
+        until answered or CHAT_ANSWER_SECONDS after taken_at (then skipped)."""
+        now = now or timezone.now()
+        window = timedelta(seconds=settings.CHAT_ANSWER_SECONDS)
+        return self.filter(
+            status=QueueEntry.Status.TAKEN, answered_at__isnull=True, taken_at__gt=now - window
+        )
+
+    def unanswered_too_long(self, now=None):
+        now = now or timezone.now()
+        window = timedelta(seconds=settings.CHAT_ANSWER_SECONDS)
+        return self.filter(
+            status=QueueEntry.Status.TAKEN, answered_at__isnull=True, taken_at__lte=now - window
+        )
+
 
 class QueueEntry(models.Model):
     class Status(models.TextChoices):
@@ -115,6 +131,7 @@ class QueueEntry(models.Model):
         TAKEN = "taken", _("Taken by a recruiter")
         LEFT = "left", _("Left the queue")
         EXPIRED = "expired", _("Expired")
+        SKIPPED = "skipped", _("Skipped: did not respond in time")
 
     booth = models.ForeignKey(
         "booths.Booth", on_delete=models.CASCADE, related_name="queue", verbose_name=_("booth")
@@ -131,6 +148,9 @@ class QueueEntry(models.Model):
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen at"), default=timezone.now)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    # The talent opened the conversation they were called into. Until then (and for
+    # CHAT_ANSWER_SECONDS after taken_at) every page tells them a recruiter is waiting.
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     conversation = models.ForeignKey(
         "Conversation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -148,7 +168,10 @@ class QueueEntry(models.Model):
                 name="chat_one_place_per_queue",
             )
         ]
-        indexes = [models.Index(fields=["booth", "status", "joined_at"])]
+        indexes = [
+            models.Index(fields=["booth", "status", "joined_at"]),
+            models.Index(fields=["talent", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.talent} @ {self.booth}"
@@ -165,6 +188,7 @@ class Conversation(models.Model):
         CONTACT = "contact", _("We will contact you")
         NOT_NOW = "not_now", _("Not a fit now")
         OTHER = "other", _("Other")
+        NO_RESPONSE = "no_response", _("The talent did not respond in time")
 
     booth = models.ForeignKey(
         "booths.Booth",

@@ -102,14 +102,16 @@ QUESTION = {"question": (positive_id, REQUIRED)}
 
 # type -> {field: (check, default or REQUIRED)}
 SCHEMAS = {
-    "ping": {},
+    # idle: seconds since the person's last input (staff presence turns idle without it)
+    "ping": {"idle": (optional(count), 0)},
     "sync": {**ROOM, "last_event_id": (count, REQUIRED)},
     "history": {**ROOM, "before": (optional(count), None)},
     # booth, console and conversation
     "post": MESSAGE,
     "leave_message": MESSAGE,
     "queue.join": {},
-    "queue.leave": {},
+    "queue.leave": {"booth": (optional(positive_id), None)},  # the bar on any page names it
+    "calls.check": {},  # a countdown ran out: skip the talent if they did not answer
     "delete": {"message": (positive_id, REQUIRED)},
     "report": {"message": (positive_id, REQUIRED), "reason": (text(MAX_REASON_CHARS), "")},
     "mute": {"user": (positive_id, REQUIRED), "minutes": (minutes, REQUIRED)},
@@ -136,6 +138,7 @@ SCHEMAS = {
 RATE_LIMITED = {
     "queue.join": "queue",
     "queue.leave": "queue",
+    "calls.check": "queue",
     "typing": "typing",
     "react": "reaction",
     "upvote": "vote",

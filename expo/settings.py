@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expo.tasks.issue_certificates",
         "schedule": crontab(minute="*/5"),
     },
+    # A talent called from a queue who never opened the conversation is skipped (chat.live).
+    "skip-unanswered-calls": {
+        "task": "chat.tasks.skip_unanswered_calls",
+        "schedule": crontab(minute="*"),
+    },
     # Job search facets without text, recounted before their cache entry expires (jobs/search.py).
     "refresh-job-search-facets": {
         "task": "jobs.tasks.refresh_search_facets",
@@ -394,6 +399,11 @@ CHAT_QUEUE_GRACE_SECONDS = env.int("CHAT_QUEUE_GRACE_SECONDS", default=120)
 # The hall's queue lengths (and its poll, /chat/summaries/) are counted at most this often per
 # booth; a booth's own page shows its queue exactly, over its socket.
 QUEUE_COUNT_CACHE_SECONDS = env.int("QUEUE_COUNT_CACHE_SECONDS", default=5)
+# Once a recruiter takes a talent from the queue, how long the talent has to open the
+# conversation (every page tells them, with a sound) before they are skipped.
+CHAT_ANSWER_SECONDS = env.int("CHAT_ANSWER_SECONDS", default=120)
+# Staff with a page of the site open but no input for this long count as idle, not online.
+CHAT_IDLE_SECONDS = env.int("CHAT_IDLE_SECONDS", default=600)
 # Token bucket per user per room: a burst of CHAT_RATE_BURST messages, then CHAT_RATE_PER_SECOND.
 CHAT_RATE_BURST = env.int("CHAT_RATE_BURST", default=5)
 CHAT_RATE_PER_SECOND = env.float("CHAT_RATE_PER_SECOND", default=1.0)

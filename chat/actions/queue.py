@@ -33,6 +33,12 @@ PACE_WINDOW_MINUTES = 30
 DEFAULT_MINUTES_PER_PERSON = 5
 
 
+def live_changed_on_commit(user_id: int) -> None:
+    """Every tab of this user recomputes its live state (chat.live): a queue joined or left,
+    a recruiter calling, an answer, a skip."""
+    control_on_commit(user_group(user_id), {"kind": "live"})
+
+
 def _queue_flag_key(user_id):
     return f"chat:queued:{user_id}"
 
@@ -53,8 +59,9 @@ def booth_summary(booth) -> dict:
             "user_id", "user__full_name", "user__email"
         )
     )
-    online_ids = set(presence.online_staff({booth.pk: [s[0] for s in staff]})[booth.pk])
-    online = [(name or email).split()[0] for uid, name, email in staff if uid in online_ids]
+    here = presence.booth_presence([booth.pk])[booth.pk]
+    team = {s[0] for s in staff}
+    online = [(name or email).split()[0] for uid, name, email in staff if uid in here["online"]]
     taken = QueueEntry.objects.filter(
         booth=booth, taken_at__gte=timezone.now() - timedelta(minutes=PACE_WINDOW_MINUTES)
     ).count()
@@ -69,6 +76,8 @@ def booth_summary(booth) -> dict:
         "order": order,
         "staff_online": len(online),
         "staff_names": sorted(online),
+        "staff_idle": len(here["idle"] & team),
+        "console_staff": len(here["console"] & team),
         "minutes_per_person": round(per_person, 1),
         "visitors": presence.visitor_count(booth.pk),
     }
@@ -155,6 +164,7 @@ def do_join_queue(user, booth_id) -> QueueEntry:
         ).update(status=QueueEntry.Status.EXPIRED)
         entry = QueueEntry.objects.create(booth=booth, talent=user, joined_at=now, last_seen_at=now)
         queue_changed(booth, queue_room)
+        live_changed_on_commit(user.pk)
     from django.core.cache import cache
 
     cache.set(_queue_flag_key(user.pk), 1, settings.CHAT_QUEUE_GRACE_SECONDS * 10)
@@ -170,6 +180,7 @@ def do_leave_queue(user, booth_id) -> None:
         ).update(status=QueueEntry.Status.LEFT)
         if changed:
             queue_changed(booth, queue_room)
+            live_changed_on_commit(user.pk)
 
 
 def touch_queue_entries(user_id) -> int:
@@ -199,7 +210,12 @@ def do_take(staff_user, booth_id, entry_id=None) -> Conversation:
         entry.taken_at = timezone.now()
         entry.conversation = conversation
         entry.save(update_fields=["status", "taken_at", "conversation"])
-        emit(locked_room(conversation.room.key), Event.Kind.STATE, data=state_payload(conversation))
+        calling_until = entry.taken_at + timedelta(seconds=settings.CHAT_ANSWER_SECONDS)
+        emit(
+            locked_room(conversation.room.key),
+            Event.Kind.STATE,
+            data={**state_payload(conversation), "calling_until": calling_until.isoformat()},
+        )
         queue_changed(booth, queue_room)
         url = reverse("chat:conversation", args=[conversation.pk])
         with translation.override(language_of(entry.talent_id)):
@@ -215,6 +231,7 @@ def do_take(staff_user, booth_id, entry_id=None) -> Conversation:
         control_on_commit(
             user_group(entry.talent_id), {"kind": "accepted", "booth": booth.pk, "url": url}
         )
+        live_changed_on_commit(entry.talent_id)
     return conversation
 
 

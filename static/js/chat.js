@@ -519,6 +519,8 @@
     if (join) {
       join.addEventListener("click", function () {
         socket.send({ type: "queue.join" });
+        // The moment a browser notification makes sense: "tell me when it is my turn".
+        if (Expo.askToNotify) Expo.askToNotify();
       });
     }
     var leave = root.querySelector("[data-chat-queue-leave]");
@@ -681,7 +683,40 @@
       }
     }
 
+    /* The recruiter called the talent from the queue: a countdown until they open the
+     * conversation; when it runs out the server is asked to settle it (skip if unanswered). */
+    var callingEl = root.querySelector("[data-chat-calling]");
+    var callingTimer = null;
+    var clockOffset = 0;
+    function showCalling(until) {
+      if (!callingEl) return;
+      clearInterval(callingTimer);
+      callingTimer = null;
+      if (!until) {
+        callingEl.hidden = true;
+        return;
+      }
+      var name = callingEl.getAttribute("data-talent-name");
+      var checked = false;
+      function draw() {
+        var left = Math.max(0, Math.round((Date.parse(until) - Date.now() - clockOffset) / 1000));
+        callingEl.textContent = fmt(T.calling, {
+          name: name, time: Math.floor(left / 60) + ":" + (left % 60 < 10 ? "0" : "") + (left % 60),
+        });
+        if (left <= 0 && !checked) {
+          checked = true;
+          clearInterval(callingTimer);
+          socket.send({ type: "calls.check" });
+        }
+      }
+      callingEl.hidden = false;
+      draw();
+      callingTimer = setInterval(draw, 1000);
+    }
+
     function applyState(data) {
+      if (data.calling_until && data.status === "open") showCalling(data.calling_until);
+      if (data.status === "closed") showCalling(null);
       var line = root.querySelector("[data-chat-status-line]");
       if (line && data.recruiter) line.textContent = data.recruiter;
       var closed = data.status === "closed";
@@ -739,6 +774,12 @@
         } else if (data.type === "hello") {
           otherRead = Math.max(otherRead, String(data.talent_id) === me ? data.staff_read : data.talent_read);
           renderReceipt();
+          if (data.now) clockOffset = Date.parse(data.now) - Date.now();
+          showCalling(data.calling_until);
+        } else if (data.type === "answered" && callingEl) {
+          showCalling(null);
+          callingEl.textContent = fmt(T.answered, { name: callingEl.getAttribute("data-talent-name") });
+          callingEl.hidden = false;
         } else if (data.type === "error") {
           showError(root, data.message);
         } else if (data.type === "reported") {
@@ -817,7 +858,8 @@
       read: d.read, sent: d.sent, report: d.report, reported: d.reported, delete: d.delete,
       mute: d.mute, muted: d.muted, take: d.take, openConversation: d.openConversation,
       newActivity: d.newActivity, nobodyWaiting: d.nobodyWaiting, noMessagesLeft: d.noMessagesLeft,
-      messageLeft: d.messageLeft, closedOutcome: d.closedOutcome,
+      messageLeft: d.messageLeft, closedOutcome: d.closedOutcome, calling: d.calling,
+      answered: d.answered,
     };
   }
 

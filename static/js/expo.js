@@ -5,7 +5,9 @@
  * 1. Remembers the visitor's time zone in the `visitor_tz` cookie, which
  *    expo.middleware.VisitorTimezoneMiddleware reads to show times in HKT and the visitor's time.
  * 2. For signed-in visitors, listens on /ws/notifications/ and shows each notification as a toast
- *    in the polite live region (#toasts), reconnecting with backoff and pinging every 25 s.
+ *    in the polite live region (#toasts), reconnecting with backoff and pinging every 25 s (with
+ *    the seconds since the last input: staff presence turns idle without it); the live state
+ *    (queues, a recruiter calling, talent waiting at the booth) goes to Expo.live (live.js).
  * 3. htmx sends the CSRF token from <body hx-headers> (set in base.html); nothing to do here.
  *
  * Other pages may reuse Expo.connect(path, handlers) for their own sockets and Expo.toast(...).
@@ -139,7 +141,7 @@
         openedAt = Date.now();
         setState("open");
         pingTimer = setInterval(function () {
-          send({ type: "ping" });
+          send({ type: "ping", idle: Expo.idleSeconds() });
         }, PING_MS);
         if (handlers.onOpen) handlers.onOpen(api);
       });
@@ -215,7 +217,25 @@
     return api;
   };
 
-  /* ---- 2. Notifications --------------------------------------------------------------- */
+  /* ---- Activity: staff count as idle, not online, after a while without input -------- */
+  var lastInput = Date.now();
+  function noteInput() {
+    lastInput = Date.now();
+  }
+  ["pointerdown", "keydown", "wheel", "touchstart", "focus"].forEach(function (name) {
+    window.addEventListener(name, noteInput, { passive: true, capture: true });
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") noteInput();
+  });
+  /* Seconds since the last input in this tab, sent with every ping. A page that keeps its
+   * person available while merely watching it (the staff console) sets Expo.keepAwake. */
+  Expo.idleSeconds = function () {
+    if (Expo.keepAwake && document.visibilityState === "visible") return 0;
+    return Math.floor((Date.now() - lastInput) / 1000);
+  };
+
+  /* ---- 2. Notifications and the live state (static/js/live.js renders the latter) ------ */
   function listenForNotifications() {
     if (document.body.getAttribute("data-user-authenticated") !== "1") return;
     if (!("WebSocket" in window)) return;
@@ -225,6 +245,10 @@
           Expo.toast(data.title, data.body, data.url);
         } else if (data && Expo.notificationHandlers[data.type]) {
           Expo.notificationHandlers[data.type](data); // e.g. "call" (call.js)
+        } else if (data && Expo.live) {
+          Expo.live.handle(data);
+        } else if (data) {
+          (Expo.liveBacklog = Expo.liveBacklog || []).push(data); // live.js not run yet
         }
       },
     });

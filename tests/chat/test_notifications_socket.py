@@ -25,6 +25,8 @@ async def connect(user=None, origin=b"http://localhost"):
         headers.append((b"cookie", await sync_to_async(session_cookie_for)(user)))
     communicator = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
     connected, code = await communicator.connect()
+    if connected:  # every page first learns the person's live state (chat.live)
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "live"
     return communicator, connected, code
 
 
