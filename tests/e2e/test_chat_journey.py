@@ -49,7 +49,7 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
             staff.wait_for_url("**/chat/*/")
             expect(staff.locator("[data-chat-state]")).to_have_text("Live")
 
-            me.get_by_role("link", name="Open the conversation").click()
+            me.locator("#main").get_by_role("link", name="Open the conversation").click()
             me.wait_for_url("**/chat/*/")
             expect(me.locator("[data-chat-state]")).to_have_text("Live")
 
