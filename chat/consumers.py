@@ -30,6 +30,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django import db
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -649,18 +650,28 @@ class ConsoleConsumer(BoothConsumer):
         entry = content.get("entry")
         if entry is not None and not isinstance(entry, int):
             raise ChatError("invalid", _("entry is a queue entry id."))
-        conversation = await database_sync_to_async(do_take)(self.user, self.booth.pk, entry)
-        await self.send_json(
-            {"type": "taken", "conversation": conversation.pk, "url": f"/chat/{conversation.pk}/"}
-        )
+        await self.send_json(await database_sync_to_async(self._take)(entry))
+
+    def _take(self, entry):
+        return self._taken(do_take(self.user, self.booth.pk, entry))
 
     async def handle_pick_up(self, content):
-        conversation = await database_sync_to_async(do_pick_up)(
-            self.user, content.get("conversation")
-        )
         await self.send_json(
-            {"type": "taken", "conversation": conversation.pk, "url": f"/chat/{conversation.pk}/"}
+            await database_sync_to_async(self._pick_up)(content.get("conversation"))
         )
+
+    def _pick_up(self, conversation_id):
+        return self._taken(do_pick_up(self.user, conversation_id))
+
+    def _taken(self, conversation):
+        """The console opens a tab for it (or, without tabs, goes to its page)."""
+        return {
+            "type": "taken",
+            "conversation": conversation.pk,
+            "name": conversation.talent.get_full_name(),
+            "url": reverse("chat:conversation", args=[conversation.pk]),
+            "panel_url": reverse("chat:panel", args=[conversation.pk]),
+        }
 
     async def handle_queue_join(self, content):
         raise ChatError("forbidden", _("You staff this booth."))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("console/chat/", views.console, name="console"),
     path("chat/", views.my_conversations, name="my_conversations"),
     path("chat/<int:conversation_id>/", views.conversation, name="conversation"),
+    path("chat/<int:conversation_id>/panel/", views.panel, name="panel"),
     path("chat/<int:conversation_id>/close/", views.close, name="close"),
     path("chat/<int:conversation_id>/handover/", views.handover, name="handover"),
     path("chat/<int:conversation_id>/note/", views.note, name="note"),

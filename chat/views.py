@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,8 +57,13 @@ def console(request):
     unread = unread_counts(request.user, conversations)
     for conversation in conversations:
         conversation.unread = unread.get(conversation.pk, 0)
+    wanted = request.GET.get("open", "")
+    active = next((c for c in conversations if str(c.pk) == wanted), None) or next(
+        iter(conversations), None
+    )
     context = {
         "booth": booth,
+        "active": active,
         "queue": queue_snapshot(booth),
         "conversations": conversations,
         "lobby": history(lobby_room(booth.pk)),
@@ -73,6 +80,19 @@ def console(request):
 @require_GET
 def conversation(request, conversation_id):
     conv = _conversation_or_404(request, conversation_id)
+    return render(request, "chat/conversation.html", _conversation_context(request, conv))
+
+
+@login_required
+@require_GET
+def panel(request, conversation_id):
+    """One conversation as a fragment for a tab of the staff console (no page around it)."""
+    conv = _conversation_or_404(request, conversation_id)
+    context = _conversation_context(request, conv, back=f"{reverse('chat:console')}?open={conv.pk}")
+    return render(request, "chat/_conversation_panel.html", {**context, "heading": "h2"})
+
+
+def _conversation_context(request, conv, back=None):
     events = list(
         Event.objects.filter(room=conv.room)
         .filter(
@@ -97,20 +117,23 @@ def conversation(request, conversation_id):
         "other_side": conv.recruiter if request.user.pk == conv.talent_id else conv.talent,
         "staff_side": staff_side,
         "can_moderate": staff_side or request.user.is_staff,
+        "back": back,
     }
     if staff_side:
         note = TalentNote.objects.filter(
             company_id=membership.company_id, talent=conv.talent
         ).first()
+        ids = f"id_c{conv.pk}_%s"  # several conversations on one console page
         context.update(
             profile=TalentProfile.objects.filter(user=conv.talent).first(),
             note_form=NoteForm(
-                initial={"notes": note.notes, "rating": note.rating} if note else None
+                initial={"notes": note.notes, "rating": note.rating} if note else None,
+                auto_id=ids,
             ),
-            close_form=CloseForm(jobs=_company_jobs(conv)),
-            handover_form=HandoverForm(colleagues=_colleagues(conv, request.user)),
+            close_form=CloseForm(jobs=_company_jobs(conv), auto_id=ids),
+            handover_form=HandoverForm(colleagues=_colleagues(conv, request.user), auto_id=ids),
         )
-    return render(request, "chat/conversation.html", context)
+    return context
 
 
 def _company_jobs(conv):
@@ -137,6 +160,9 @@ def _staff_action(request, conversation_id, form_class, act, **form_kwargs):
             messages.error(request, error.message)
         else:
             messages.success(request, _("Saved."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)  # the console's tab of this conversation
     return redirect("chat:conversation", conv.pk)
 
 

@@ -542,11 +542,177 @@
     }
   }
 
+  /* ---- The console's conversations as tabs ---------------------------------------------
+   * One tab per open conversation (WAI-ARIA tabs: arrows, Home and End move between them;
+   * Alt+Down/Up and Alt+1..9 work from anywhere on the page). A panel is fetched from
+   * /chat/<id>/panel/ (server-rendered, our own template) when first shown and then runs as a
+   * conversation with its own socket; a hidden tab counts what arrives as unread. */
+  function ConsoleTabs(section) {
+    var self = this;
+    this.section = section;
+    this.list = section.querySelector("[data-chat-tablist]");
+    this.panels = section.querySelector("[data-chat-panels]");
+    this.list.addEventListener("click", function (event) {
+      var tab = event.target.closest("[data-chat-tab]");
+      if (tab) self.show(tab.getAttribute("data-chat-tab"), true);
+    });
+    this.list.addEventListener("keydown", function (event) {
+      var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      if (moves[event.key]) self.step(moves[event.key], true);
+      else if (event.key === "Home") self.showAt(0, true);
+      else if (event.key === "End") self.showAt(self.tabs().length - 1, true);
+      else return;
+      event.preventDefault();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === "ArrowDown" || event.key === "PageDown") self.step(1, true);
+      else if (event.key === "ArrowUp" || event.key === "PageUp") self.step(-1, true);
+      else if (/^Digit[1-9]$/.test(event.code)) self.showAt(parseInt(event.code.slice(5), 10) - 1, true);
+      else return;
+      event.preventDefault();
+    });
+    var active = this.list.querySelector('[aria-selected="true"]');
+    if (active) this.show(active.getAttribute("data-chat-tab"), false);
+  }
+
+  ConsoleTabs.prototype.tabs = function () {
+    return Array.prototype.slice.call(this.list.querySelectorAll("[data-chat-tab]"));
+  };
+
+  ConsoleTabs.prototype.current = function () {
+    return this.list.querySelector('[aria-selected="true"]');
+  };
+
+  ConsoleTabs.prototype.step = function (by, focus) {
+    var tabs = this.tabs();
+    if (!tabs.length) return;
+    var index = tabs.indexOf(this.current());
+    this.showAt((index + by + tabs.length) % tabs.length, focus);
+  };
+
+  ConsoleTabs.prototype.showAt = function (index, focus) {
+    var tab = this.tabs()[index];
+    if (tab) this.show(tab.getAttribute("data-chat-tab"), focus);
+  };
+
+  ConsoleTabs.prototype.panel = function (id) {
+    return this.panels.querySelector('[data-chat-tabpanel="' + id + '"]');
+  };
+
+  ConsoleTabs.prototype.show = function (id, focus) {
+    var self = this;
+    this.tabs().forEach(function (tab) {
+      var on = tab.getAttribute("data-chat-tab") === String(id);
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+      if (on && focus) tab.focus();
+      self.panel(tab.getAttribute("data-chat-tab")).hidden = !on;
+      if (on) {
+        var badge = tab.querySelector("[data-unread]");
+        badge.textContent = "0";
+        badge.hidden = true;
+      }
+    });
+    var panel = this.panel(id);
+    if (!panel) return;
+    if (window.history && history.replaceState) {
+      history.replaceState(null, "", window.location.pathname + "?open=" + encodeURIComponent(id));
+    }
+    if (panel.getAttribute("data-loaded") === "1") {
+      var conv = panel.querySelector("[data-chat-conversation]");
+      if (conv) conv.dispatchEvent(new CustomEvent("chat:shown"));
+      return;
+    }
+    this.load(id);
+  };
+
+  ConsoleTabs.prototype.load = function (id) {
+    var panel = this.panel(id);
+    var tab = this.list.querySelector('[data-chat-tab="' + id + '"]');
+    panel.setAttribute("data-loaded", "1");
+    fetch(tab.getAttribute("data-panel-url"), { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        // Our own server-rendered template (user content escaped by Django), same origin.
+        panel.innerHTML = html;
+        var conv = panel.querySelector("[data-chat-conversation]");
+        if (conv) initConversation(conv);
+      })
+      .catch(function () {
+        panel.setAttribute("data-loaded", "0");
+        var loading = panel.querySelector("[data-chat-panel-loading]");
+        if (loading) loading.textContent = T.panelFailed;
+      });
+  };
+
+  /* A conversation just taken or picked up: a new tab, shown at once. */
+  ConsoleTabs.prototype.open = function (id, name, url) {
+    id = String(parseInt(id, 10));
+    if (!this.list.querySelector('[data-chat-tab="' + id + '"]')) {
+      var tab = document.createElement("button");
+      tab.type = "button";
+      tab.className = "chat-tab";
+      tab.id = "tab-" + id;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", "tabpanel-" + id);
+      tab.setAttribute("aria-selected", "false");
+      tab.tabIndex = -1;
+      tab.setAttribute("data-chat-tab", id);
+      tab.setAttribute("data-conversation", id);
+      tab.setAttribute("data-panel-url", url);
+      var label = document.createElement("span");
+      label.className = "chat-tab-name";
+      label.textContent = name;
+      tab.appendChild(label);
+      var badge = document.createElement("span");
+      badge.className = "badge rounded-pill text-bg-danger";
+      badge.setAttribute("data-unread", "");
+      badge.hidden = true;
+      badge.textContent = "0";
+      tab.appendChild(document.createTextNode(" "));
+      tab.appendChild(badge);
+      this.list.appendChild(tab);
+      var panel = document.createElement("div");
+      panel.className = "chat-tabpanel";
+      panel.id = "tabpanel-" + id;
+      panel.tabIndex = -1;
+      panel.hidden = true;
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", "tab-" + id);
+      panel.setAttribute("data-chat-tabpanel", id);
+      this.panels.appendChild(panel);
+      var none = this.section.querySelector("[data-chat-none]");
+      if (none) none.hidden = true;
+    }
+    this.show(id, true);
+  };
+
+  /* A message from the talent: count it unless its tab is in front. Returns false for a
+   * conversation that has no tab here. */
+  ConsoleTabs.prototype.activity = function (id) {
+    var tab = this.list.querySelector('[data-chat-tab="' + parseInt(id, 10) + '"]');
+    if (!tab) return false;
+    if (tab.getAttribute("aria-selected") === "true" && document.visibilityState === "visible") return true;
+    var badge = tab.querySelector("[data-unread]");
+    badge.textContent = String((parseInt(badge.textContent, 10) || 0) + 1);
+    badge.hidden = false;
+    return true;
+  };
+
   /* ---- Staff console ------------------------------------------------------------------- */
   function initConsole(root) {
     var lobby = root.getAttribute("data-chat-lobby");
     var staffRoom = root.getAttribute("data-chat-staff-room");
+    var tabsSection = document.querySelector("[data-chat-tabs]");
+    var tabs = tabsSection ? new ConsoleTabs(tabsSection) : null;
     var socket;
+    // Watching the console is being available: staff here stay online without typing.
+    Expo.keepAwake = true;
     var list = new MessageList(root.querySelector("[data-chat-messages]"), {
       root: root,
       userId: root.getAttribute("data-user-id"),
@@ -611,13 +777,10 @@
         if (data.type === "hello" || data.type === "summary") {
           updateSummary(root, data);
         } else if (data.type === "taken") {
-          window.location.href = data.url;
+          if (tabs) tabs.open(data.conversation, data.name, data.panel_url);
+          else window.location.href = data.url;
         } else if (data.type === "conversation.activity") {
-          var link = root.querySelector('[data-conversation="' + data.conversation + '"] [data-unread]');
-          if (link) {
-            link.textContent = (parseInt(link.textContent, 10) || 0) + 1;
-            link.hidden = false;
-          } else {
+          if (!tabs || !tabs.activity(data.conversation)) {
             Expo.toast(T.newActivity, "", "/chat/" + parseInt(data.conversation, 10) + "/");
           }
         } else if (data.type === "history" && loadEarlier) {
@@ -676,6 +839,7 @@
     function markRead() {
       var items = list.list.querySelectorAll(".chat-msg:not(.chat-msg-mine)");
       if (!items.length || document.visibilityState !== "visible") return;
+      if (root.closest("[hidden]")) return; // a console tab that is not in front
       var id = parseInt(items[items.length - 1].getAttribute("data-event-id"), 10);
       if (id > lastSeen) {
         lastSeen = id;
@@ -813,6 +977,10 @@
       });
     }
     document.addEventListener("visibilitychange", markRead);
+    root.addEventListener("chat:shown", function () {
+      list.list.scrollTop = list.list.scrollHeight;
+      markRead();
+    });
     list.list.scrollTop = list.list.scrollHeight;
     renderReceipt();
   }
@@ -859,7 +1027,7 @@
       mute: d.mute, muted: d.muted, take: d.take, openConversation: d.openConversation,
       newActivity: d.newActivity, nobodyWaiting: d.nobodyWaiting, noMessagesLeft: d.noMessagesLeft,
       messageLeft: d.messageLeft, closedOutcome: d.closedOutcome, calling: d.calling,
-      answered: d.answered,
+      answered: d.answered, panelFailed: d.panelFailed,
     };
   }
 

@@ -10,7 +10,7 @@ from chat.actions.conversations import do_close, do_post_conversation_message, d
 from chat.actions.lobby import do_post_lobby_message
 from chat.actions.queue import do_join_queue, do_take
 from chat.models import Conversation, TalentNote
-from tests.factories import TalentProfileFactory, UserFactory
+from tests.factories import JobFactory, TalentProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +209,70 @@ def test_an_organiser_bans_a_user_in_admin(client, organiser, talent):
 
     assert response.status_code == 302
     assert Ban.objects.get().banned_by == organiser
+
+
+@pytest.mark.parametrize("messages", [1, 20])
+def test_a_console_tab_loads_one_conversation_with_the_profile_beside_it(
+    client, booth_a, talent, recruiter, messages, django_assert_max_num_queries
+):
+    TalentProfileFactory(user=talent, headline="Data scientist")
+    conversation = converse(booth_a, talent, recruiter, messages)
+    client.force_login(recruiter)
+
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("chat:panel", args=[conversation.pk]))
+
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.count('class="chat-msg') == messages
+    assert "Data scientist" in page
+    assert f'id="id_c{conversation.pk}_notes"' in page
+    assert f'name="next" value="/console/chat/?open={conversation.pk}"' in page
+
+
+def test_only_the_two_sides_and_organisers_load_a_console_tab(
+    client, booth_a, talent, recruiter, outsider_recruiter, company_admin
+):
+    conversation = converse(booth_a, talent, recruiter)
+    for user in (outsider_recruiter, company_admin):
+        client.force_login(user)
+        assert client.get(reverse("chat:panel", args=[conversation.pk])).status_code == 404
+
+
+def test_a_form_in_a_console_tab_comes_back_to_that_tab_and_never_leaves_the_site(
+    client, booth_a, talent, recruiter
+):
+    conversation = converse(booth_a, talent, recruiter)
+    client.force_login(recruiter)
+    url = reverse("chat:note", args=[conversation.pk])
+
+    back = client.post(url, {"notes": "Good", "next": f"/console/chat/?open={conversation.pk}"})
+    away = client.post(url, {"notes": "Good", "next": "https://evil.example.com/"})
+
+    assert back.url == f"/console/chat/?open={conversation.pk}"
+    assert away.url == reverse("chat:conversation", args=[conversation.pk])
+
+
+def test_the_console_opens_the_tab_asked_for(client, booth_a, recruiter):
+    first = converse(booth_a, UserFactory(full_name="Ann Archer"), recruiter)
+    second = converse(booth_a, UserFactory(full_name="Ben Baker"), recruiter)
+    client.force_login(recruiter)
+
+    page = client.get(reverse("chat:console"), {"open": first.pk}).content.decode()
+
+    assert f'id="tabpanel-{first.pk}"' in page
+    tab_first = page[page.index(f'id="tab-{first.pk}"') :][:300]
+    tab_second = page[page.index(f'id="tab-{second.pk}"') :][:300]
+    assert 'aria-selected="true"' in tab_first
+    assert 'aria-selected="false"' in tab_second
+
+
+def test_the_outcome_job_stays_a_link_after_a_reload(client, booth_a, talent, recruiter):
+    job = JobFactory(edition=booth_a.edition, company=booth_a.company, title="Data Engineer")
+    conversation = converse(booth_a, talent, recruiter)
+    services.do_close(recruiter, conversation.pk, "apply", "", job)
+    client.force_login(talent)
+
+    page = client.get(reverse("chat:conversation", args=[conversation.pk])).content.decode()
+
+    assert f'<a href="/jobs/{job.pk}/">Data Engineer</a>' in page

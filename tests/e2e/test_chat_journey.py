@@ -1,5 +1,6 @@
-"""A talent queues at a booth, a recruiter takes them from the console, they exchange messages;
-the talent sees the typing indicator and the recruiter the read receipt. Two browser contexts.
+"""A talent queues at a booth, a recruiter takes them into a tab of the console, they exchange
+messages; the talent sees the typing indicator and the recruiter the read receipt. Two browser
+contexts.
 
 live_server speaks no websockets, so the app is served by uvicorn (as in production) in a
 subprocess against the test database and the harness's Redis (tests/chat/servers.py)."""
@@ -46,8 +47,11 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
 
             expect(staff.locator("[data-chat-queue-list]")).to_contain_text("Tess Talent")
             staff.get_by_role("button", name="Take next").click()
-            staff.wait_for_url("**/chat/*/")
-            expect(staff.locator("[data-chat-state]")).to_have_text("Live")
+            expect(staff.get_by_role("tab", name="Tess Talent")).to_have_attribute(
+                "aria-selected", "true"
+            )
+            panel = staff.get_by_role("tabpanel", name="Tess Talent")
+            expect(panel.locator("[data-chat-state]")).to_have_text("Live")
 
             me.locator("#main").get_by_role("link", name="Open the conversation").click()
             me.wait_for_url("**/chat/*/")
@@ -60,11 +64,11 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
 
             me.get_by_label("Your message").fill("Hi Rita <b>not bold</b> https://example.org")
             me.get_by_role("button", name="Send").click()
-            expect(staff.locator(".chat-msg").last).to_contain_text("Hi Rita <b>not bold</b>")
-            link = staff.locator(".chat-msg").last.get_by_role("link")
+            expect(panel.locator(".chat-msg").last).to_contain_text("Hi Rita <b>not bold</b>")
+            link = panel.locator(".chat-msg").last.get_by_role("link")
             expect(link).to_have_attribute("rel", "noopener nofollow ugc")
 
-            expect(staff.locator("[data-chat-receipt]")).to_have_text("Read")
+            expect(panel.locator("[data-chat-receipt]")).to_have_text("Read")
         finally:
             recruiter_context.close()
             talent_context.close()

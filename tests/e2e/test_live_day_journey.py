@@ -9,8 +9,9 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from chat.models import Conversation
 from tests.chat.servers import uvicorn_servers
-from tests.factories import JobFactory
+from tests.factories import JobFactory, TalentProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +77,7 @@ def test_a_queued_talent_browsing_jobs_is_called_and_reaches_the_conversation_in
             me.evaluate(SEND_TO_BACKGROUND)
 
             staff.get_by_role("button", name="Take next").click()
-            staff.wait_for_url("**/chat/*/")
+            expect(staff.get_by_role("tab", name="Tess Talent")).to_be_visible()
             calling = me.locator("[data-live-calling]")
             expect(calling).to_contain_text("Rita of Company A is ready to talk to you.")
             expect(me.locator("body")).to_have_attribute("data-live-chimes", "1")
@@ -155,8 +156,11 @@ def test_a_recruiter_in_a_conversation_counts_as_online_for_the_booth_and_the_or
             staff.goto("/console/chat/")
             me.goto(f"/booths/{booth_a.company.slug}/")
             me.get_by_role("button", name="Talk to a recruiter").click()
+            expect(staff.locator("[data-chat-queue-list]")).to_contain_text("Tess Talent")
             staff.get_by_role("button", name="Take next").click()
-            staff.wait_for_url("**/chat/*/")
+            expect(staff.get_by_role("tab", name="Tess Talent")).to_be_visible()
+            conversation = Conversation.objects.get()
+            staff.goto(f"/chat/{conversation.pk}/")  # the conversation's own page, no console
             expect(staff.locator("[data-chat-state]")).to_have_text("Live")
 
             me.goto(f"/booths/{booth_a.company.slug}/")  # a fresh count, the console closed
@@ -169,3 +173,60 @@ def test_a_recruiter_in_a_conversation_counts_as_online_for_the_booth_and_the_or
             staff_context.close()
             me_context.close()
             org_context.close()
+
+
+def test_the_console_holds_several_conversations_as_tabs_with_unread_counts_and_keys(
+    browser, booth_a, recruiter
+):
+    ann = UserFactory(email="ann@example.org", full_name="Ann Archer")
+    TalentProfileFactory(user=ann, headline="Robotics engineer")
+    ben = UserFactory(email="ben@example.org", full_name="Ben Baker")
+    TalentProfileFactory(user=ben, headline="Data analyst")
+    with uvicorn_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        staff_context, staff = signed_in(browser, base, recruiter)
+        ann_context, ann_page = signed_in(browser, base, ann)
+        ben_context, ben_page = signed_in(browser, base, ben)
+        try:
+            staff.goto("/console/chat/")
+            for page in (ann_page, ben_page):
+                page.goto(f"/booths/{booth_a.company.slug}/")
+                page.get_by_role("button", name="Talk to a recruiter").click()
+                expect(page.locator("[data-chat-position]")).not_to_be_empty()
+            for name in ("Ann Archer", "Ben Baker"):
+                staff.get_by_role("button", name="Take next").click()
+                expect(staff.get_by_role("tab", name=name)).to_have_attribute(
+                    "aria-selected", "true"
+                )
+            ann_tab = staff.get_by_role("tab", name="Ann Archer")
+            ben_panel = staff.get_by_role("tabpanel", name="Ben Baker")
+            expect(ben_panel).to_contain_text("Data analyst")  # the profile beside it
+
+            ann_page.get_by_role("link", name="Open the conversation").first.click()
+            ann_page.get_by_label("Your message").fill("Hello from Ann")
+            ann_page.get_by_label("Your message").press("Enter")
+            expect(ann_tab.locator("[data-unread]")).to_have_text("1")
+
+            staff.keyboard.press("Alt+ArrowUp")
+            expect(ann_tab).to_have_attribute("aria-selected", "true")
+            expect(ann_tab).to_be_focused()
+            ann_panel = staff.get_by_role("tabpanel", name="Ann Archer")
+            expect(ann_panel).to_contain_text("Robotics engineer")
+            expect(ann_panel.locator(".chat-msg").last).to_contain_text("Hello from Ann")
+            expect(ann_tab.locator("[data-unread]")).to_be_hidden()
+            expect(ben_panel).to_be_hidden()
+
+            staff.keyboard.press("ArrowRight")  # the tab list's own arrows
+            expect(staff.get_by_role("tab", name="Ben Baker")).to_be_focused()
+            staff.keyboard.press("Alt+Digit1")
+            expect(ann_tab).to_have_attribute("aria-selected", "true")
+
+            staff.reload()  # the open tab survives a reload
+            expect(staff.get_by_role("tab", name="Ann Archer")).to_have_attribute(
+                "aria-selected", "true"
+            )
+            expect(staff.get_by_role("tab")).to_have_count(2)
+        finally:
+            staff_context.close()
+            ann_context.close()
+            ben_context.close()
