@@ -18,6 +18,10 @@ from .models import TalentProfile
 
 @login_required
 def dashboard(request):
+    workplace = extensions.workplace_for(request.user)
+    if workplace is not None:
+        # Employer staff work here; they are not asked for a talent profile.
+        return render(request, "accounts/dashboard_staff.html", workplace)
     profile = services.profile_for(request.user)
     return render(
         request,

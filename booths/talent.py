@@ -1,6 +1,6 @@
 """What booths add to the accounts app (registered in BoothsConfig.ready()): the talent's
-bookmarked booths and the user's company on the dashboard, and CV access for staff of a company
-the talent shared the profile with."""
+bookmarked booths and the user's company on the dashboard, the staff's own dashboard and landing
+(their console), and CV access for staff of a company the talent shared the profile with."""
 
 from accounts.models import ProfileShare
 
@@ -23,8 +23,17 @@ def reads_shared_cv(user, profile) -> bool:
     )
 
 
+def workplace(user) -> dict | None:
+    membership = membership_for(user)
+    return {"membership": membership} if membership is not None else None
+
+
 def register():
     from accounts import access, extensions
 
+    from .landing import employer_landing
+
     extensions.DASHBOARD_PARTS["booths"] = dashboard_part
+    extensions.WORKPLACES["booths"] = workplace
+    extensions.LANDINGS["booths"] = employer_landing
     access.register_cv_reader("shared_with_company", reads_shared_cv)

@@ -278,6 +278,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.landing.AccountAdapter"  # staff land on their console
 ACCOUNT_PREVENT_ENUMERATION = False  # sign-up must say "this email is taken" (issue 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # allauth's rate limits live in the cache (Redis in production): failed logins per IP and per
