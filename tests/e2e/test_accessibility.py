@@ -277,7 +277,7 @@ def test_a_talent_queues_for_a_chat_and_sends_a_message_with_the_keyboard_only(
     staff_context, staff = open_page(browser, server, recruiter)
     try:
         staff.goto("/console/chat/")
-        expect(staff.locator("[data-chat-state]")).to_have_text("Live")
+        expect(staff.locator("[data-chat-console] [data-chat-state]")).to_have_text("Live")
 
         # Home -> the hall: the skip link first, then the main navigation.
         me.goto("/")
@@ -311,8 +311,8 @@ def test_a_talent_queues_for_a_chat_and_sends_a_message_with_the_keyboard_only(
         # The recruiter (mouse allowed) takes the talent.
         expect(staff.locator("[data-chat-queue-list]")).to_contain_text("Tess Talent")
         staff.get_by_role("button", name="Take next").click()
-        staff.wait_for_url("**/chat/*/")
-        expect(staff.locator("[data-chat-state]")).to_have_text("Live")
+        panel = staff.get_by_role("tabpanel", name="Tess Talent")
+        expect(panel.locator("[data-chat-state]")).to_have_text("Live")
 
         # The talent is told (an alert) and reaches the conversation with the keyboard.
         accepted = me.locator("[data-chat-accepted]")
@@ -337,8 +337,8 @@ def test_a_talent_queues_for_a_chat_and_sends_a_message_with_the_keyboard_only(
 
         # The recruiter's reply arrives in the same live region without moving the talent's
         # focus.
-        staff.get_by_label("Your message").fill("Welcome Tess!")
-        staff.get_by_label("Your message").press("Enter")
+        panel.get_by_label("Your message").fill("Welcome Tess!")
+        panel.get_by_label("Your message").press("Enter")
         expect(me.locator("[aria-live=polite] .chat-msg", has_text="Welcome Tess!")).to_have_count(
             1
         )
