@@ -270,7 +270,7 @@ def test_the_console_opens_the_tab_asked_for(client, booth_a, recruiter):
 def test_the_outcome_job_stays_a_link_after_a_reload(client, booth_a, talent, recruiter):
     job = JobFactory(edition=booth_a.edition, company=booth_a.company, title="Data Engineer")
     conversation = converse(booth_a, talent, recruiter)
-    services.do_close(recruiter, conversation.pk, "apply", "", job)
+    do_close(recruiter, conversation.pk, "apply", "", job)
     client.force_login(talent)
 
     page = client.get(reverse("chat:conversation", args=[conversation.pk])).content.decode()
