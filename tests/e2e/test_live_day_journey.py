@@ -5,6 +5,8 @@ when talent waits and nobody is on the console; a recruiter in a conversation co
 
 The app runs under uvicorn (websockets) against the test database (tests/chat/servers.py)."""
 
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -81,7 +83,7 @@ def test_a_queued_talent_browsing_jobs_is_called_and_reaches_the_conversation_in
             calling = me.locator("[data-live-calling]")
             expect(calling).to_contain_text("Rita of Company A is ready to talk to you.")
             expect(me.locator("body")).to_have_attribute("data-live-chimes", "1")
-            me.wait_for_function("document.title.startsWith('\U0001f514')")
+            expect(me).to_have_title(re.compile("^\U0001f514"))  # a bell before the title
             assert me.evaluate("window.__notifications") == [
                 {
                     "title": "A recruiter is waiting for you",
@@ -134,7 +136,7 @@ def test_a_recruiter_on_a_job_page_is_alerted_when_talent_waits_and_nobody_is_on
                 "console.Open the console"
             )
             expect(staff.locator("body")).to_have_attribute("data-live-chimes", "1")
-            staff.wait_for_function("document.title.startsWith('\U0001f514')")
+            expect(staff).to_have_title(re.compile("^\U0001f514"))
             alert.get_by_role("link", name="Open the console").click()
             staff.wait_for_url("**/console/chat/")
             expect(staff.locator("[data-chat-queue-list]")).to_contain_text("Tess Talent")
