@@ -11,7 +11,7 @@ class ChatConfig(AppConfig):
         from expo.lib import realtime
         from expo.lib.health import register_check
 
-        from . import fanout, hall, schemas, signals  # noqa: F401  (signals connects receivers)
+        from . import applications, fanout, hall, schemas, signals  # noqa: F401  (receivers)
         from .calls import frames as call_frames
         from .calls import signals as call_signals  # noqa: F401
         from .calls import tasks as call_tasks  # noqa: F401  (beat: chat.calls.tasks)
@@ -32,3 +32,4 @@ class ChatConfig(AppConfig):
         # Call frames: their own schemas (SDP, ICE), the "call" rate bucket.
         schemas.register(call_frames.SCHEMAS, call_frames.validate, rate_bucket="call")
         hall.register()
+        applications.register()

@@ -226,6 +226,15 @@ class Conversation(models.Model):
         related_name="+",
         verbose_name=_("job to apply to"),
     )
+    # A booked 1:1 time (or interview) opens its own conversation with the slot's recruiter.
+    booking = models.OneToOneField(
+        "schedule.Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversation",
+        verbose_name=_("booked time"),
+    )
     talent_read_seq = models.PositiveBigIntegerField(default=0)
     staff_read_seq = models.PositiveBigIntegerField(default=0)
 

@@ -4,12 +4,17 @@ status or a staff role, a chat ban or removal from a company closes that user's 
 
 from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from booths.models import Membership
 from expo.lib.realtime import revoke_user_on_commit
 
 from .models import Ban, QueueEntry
+
+# Sent after the commit that opens the conversation of a booked 1:1 time or interview
+# (chat.booked), with conversation, booking and by (the user who joined first). The hook for
+# what starts with a booked time: a video call (issue 12) may ring the other side from here.
+booked_conversation_opened = Signal()
 
 
 @receiver(user_logged_out)

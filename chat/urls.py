@@ -15,6 +15,7 @@ urlpatterns = [
     path("chat/<int:conversation_id>/handover/", views.handover, name="handover"),
     path("chat/<int:conversation_id>/note/", views.note, name="note"),
     path("chat/booth/<int:booth_id>/", views.booth_chat, name="booth_chat"),
+    path("chat/bookings/<int:booking_id>/join/", views.join_booking, name="join_booking"),
     path("chat/summaries/", views.booth_summaries, name="booth_summaries"),
     path("chat/calls/<int:call_id>/decline/", call_views.decline, name="call_decline"),
     path("sessions/<int:pk>/replay.mp4", media_views.replay_file, name="replay_file"),

@@ -250,3 +250,22 @@ def booth_summaries(request):
         summaries = {str(k): v for k, v in summaries_of_booths(booths).items()}
         cache.set(key, summaries, settings.QUEUE_COUNT_CACHE_SECONDS)
     return JsonResponse(summaries)
+
+
+@login_required
+@require_POST
+def join_booking(request, booking_id):
+    """ "Join" on a booked time: its 1:1 conversation with the slot's recruiter."""
+    from .booked import do_join_booking
+
+    try:
+        conversation = do_join_booking(request.user, booking_id)
+    except ChatError as error:
+        if error.code == "not_found":
+            raise Http404 from None
+        messages.error(request, error.message)
+        back = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            return redirect(back)
+        return redirect("expo:my_schedule")
+    return redirect("chat:conversation", conversation.pk)

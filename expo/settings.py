@@ -247,6 +247,7 @@ POST_OFFICE = {
     "CELERY_ENABLED": False,
     "DEFAULT_PRIORITY": "medium",
     "MESSAGE_ID_ENABLED": True,
+    "FILE_STORAGE": "outbox",  # attachments (STORAGES below): private, never under MEDIA_ROOT
 }
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="I&T Career Expo <expo@localhost>")
@@ -315,6 +316,11 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files the outbox sends with an email (an .ics): private, kept with their row.
+    "outbox": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "outbox")},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -23,7 +23,7 @@ from expo.context_processors import current_edition
 from expo.lib import fragments
 from expo.lib.spreadsheets import csv_response
 
-from . import services
+from . import extensions, services
 from .access import (
     application_cv_or_403,
     company_application_or_404,
@@ -201,6 +201,7 @@ def my_applications(request):
             )
         )
     )
+    applications = extensions.decorate_my_applications(applications)
     return render(request, "jobs/my_applications.html", {"applications": applications})
 
 
@@ -413,6 +414,7 @@ def _application_page(request, application, status_form=None, note_form=None, st
         "notes": notes,
         "status_form": status_form or StatusForm(initial={"status": application.status}),
         "note_form": note_form or NoteForm(),
+        **extensions.application_context(request, application),
     }
     return render(request, "jobs/console/application.html", context, status=status)
 

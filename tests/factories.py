@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from accounts.models import ProfileShare, TalentProfile, User
 from booths.models import Bookmark, Booth, Company, Invitation, Membership, Sector
 from expo.models import ExpoEdition, Track
-from expo.schedule.models import Registration, Session
+from expo.schedule.models import Booking, MeetingSlot, Registration, Session
 from jobs.models import Application, Job
 
 PASSWORD = "pw-Str0ng-enough!"
@@ -232,3 +232,26 @@ class CalendarFeedFactory(factory.django.DjangoModelFactory):
         model = CalendarFeed
 
     user = factory.SubFactory(UserFactory)
+
+
+class MeetingSlotFactory(factory.django.DjangoModelFactory):
+    """A recruiter's 1:1 slot (recruiter: a member of the booth's company), tomorrow by default."""
+
+    class Meta:
+        model = MeetingSlot
+
+    booth = factory.SubFactory(BoothFactory)
+    recruiter = factory.LazyAttribute(
+        lambda o: MembershipFactory(company=o.booth.company, role="recruiter").user
+    )
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=20))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    slot = factory.SubFactory(MeetingSlotFactory)
+    booth = factory.LazyAttribute(lambda o: o.slot.booth)
+    talent = factory.SubFactory(UserFactory)

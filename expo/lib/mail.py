@@ -59,8 +59,12 @@ class OutboxEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
-def send_templated_email(name, recipients, context, reply_to=None):
+def send_templated_email(name, recipients, context, reply_to=None, attachments=None):
     """Send the email trio templates/<name>_subject.txt, <name>_body.txt and <name>_body.html.
+
+    attachments: a function(recipient) returning [(filename, content, mimetype)], called in
+    the recipient's language (e.g. an invitation .ics for each side of a meeting); the outbox
+    keeps them with the row (expo/lib/outbox.py).
 
     recipients are users or plain addresses. Each user gets the email in their own language
     (User.language); a plain address gets the active language (the sender's, e.g. an
@@ -92,10 +96,13 @@ def send_templated_email(name, recipients, context, reply_to=None):
             subject = " ".join(render_to_string(f"{name}_subject.txt", ctx).split())
             text = render_to_string(f"{name}_body.txt", ctx)
             html = render_to_string(f"{name}_body.html", ctx)
+            files = attachments(recipient) if attachments else []
         message = EmailMultiAlternatives(
             subject, text, settings.DEFAULT_FROM_EMAIL, [address], reply_to=reply_to
         )
         message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in files:
+            message.attach(filename, content, mimetype)
         message.send()
 
 

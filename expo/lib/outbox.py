@@ -74,8 +74,8 @@ def queue(message) -> "Email":  # noqa: F821 (post_office.models.Email, imported
     sure the worker is kicked once that transaction commits."""
     from post_office.models import PRIORITY, STATUS, Email
 
-    if message.attachments:
-        raise ValueError("Attachments are not queued in the outbox.")
+    if any(not isinstance(item, tuple) for item in message.attachments):
+        raise ValueError("Attach files as (filename, content, mimetype) to queue them.")
     headers = {str(k): str(v) for k, v in (message.extra_headers or {}).items()}
     if message.reply_to:
         headers.setdefault("Reply-To", ", ".join(str(a) for a in message.reply_to))
@@ -99,8 +99,22 @@ def queue(message) -> "Email":  # noqa: F821 (post_office.models.Email, imported
         status=STATUS.queued,
         priority=PRIORITY.medium,
     )
+    for name, content, mimetype in message.attachments:
+        _attach(email, name, content, mimetype)
     kick_after_commit()
     return email
+
+
+def _attach(email, name, content, mimetype) -> None:
+    """Keep a file with its row (post-office's Attachment, in the private "outbox" storage,
+    settings.POST_OFFICE["FILE_STORAGE"]): the worker adds it when it sends the email."""
+    from django.core.files.base import ContentFile
+    from post_office.models import Attachment
+
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    attachment = Attachment(name=name, mimetype=mimetype or "")
+    attachment.file.save(name, ContentFile(data), save=True)
+    attachment.emails.add(email)
 
 
 def _kick():

@@ -10,9 +10,10 @@ class ScheduleConfig(AppConfig):
     def ready(self):
         from expo.lib import fragments
 
-        from . import hall, personal_data, talent
+        from . import applications, hall, personal_data, talent
         from .models import Session
 
+        applications.register()
         hall.register()
         personal_data.register()
         talent.register()

@@ -58,3 +58,54 @@ class SlidesForm(forms.Form):
                     code="not_slides",
                 ) from None
         return files
+
+
+# --- 1:1 slots and interviews ----------------------------------------------------------------
+class PublishSlotsForm(forms.Form):
+    """Consecutive slots for one recruiter on one day, in Hong Kong time."""
+
+    recruiter = forms.ModelChoiceField(label=_("Recruiter"), queryset=None, empty_label=None)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(
+        label=_("From (Hong Kong time)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=_("To (Hong Kong time)"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("Length of each slot"),
+        coerce=int,
+        initial=20,
+        choices=[(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 20, 30, 45, 60)],
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recruiter"].queryset = team
+        self.fields["recruiter"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end must be after the start."))
+        return data
+
+
+class OfferInterviewForm(forms.Form):
+    slots = forms.ModelMultipleChoiceField(
+        label=_("Times to offer"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your free 1:1 slots; the candidate chooses one of them."),
+    )
+    message = forms.CharField(
+        label=_("Message to the candidate"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, slots, label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].queryset = slots
+        self.fields["slots"].label_from_instance = label

@@ -397,3 +397,240 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.user} / {self.session}"
+
+
+# --- 1:1 meetings: slots published by booth staff, booked by talent or offered for interviews --
+class MeetingSlotQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+    def bookable(self, now=None):
+        """Free for anyone to book: not cancelled, not past, not held for an interview offer,
+        not booked."""
+        now = now or timezone.now()
+        taken = Booking.objects.filter(slot=models.OuterRef("pk")).live()
+        return (
+            self.active()
+            .filter(starts_at__gt=now, offer__isnull=True)
+            .exclude(models.Exists(taken))
+        )
+
+
+class MeetingSlot(models.Model):
+    """A recruiter's time for one talent (capacity 1): booked for a 1:1 chat, or offered in an
+    interview invitation. One recruiter's active slots never overlap: a PostgreSQL exclusion
+    constraint (migration 0002_meetings) backs the check in expo.schedule.meetings."""
+
+    booth = models.ForeignKey(
+        "booths.Booth",
+        on_delete=models.CASCADE,
+        related_name="meeting_slots",
+        verbose_name=_("booth"),
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="meeting_slots",
+        verbose_name=_("recruiter"),
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    created_at = models.DateTimeField(_("published at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    offer = models.ForeignKey(
+        "InterviewOffer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("held for the interview offer"),
+    )
+
+    objects = MeetingSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("1:1 slot")
+        verbose_name_plural = _("1:1 slots")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["booth", "starts_at"]),
+            models.Index(fields=["recruiter", "starts_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.recruiter} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self):
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class BookingQuerySet(models.QuerySet):
+    def live(self):
+        """Bookings that hold their slot (a no-show still used it)."""
+        return self.filter(status__in=[Booking.Status.BOOKED, Booking.Status.NO_SHOW])
+
+
+class Booking(models.Model):
+    """A talent's place in one slot: a 1:1 chat they booked, or the interview time they chose."""
+
+    class Kind(models.TextChoices):
+        CHAT = "chat", _("1:1 chat")
+        INTERVIEW = "interview", _("Interview")
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
+
+    slot = models.ForeignKey(
+        MeetingSlot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot")
+    )
+    booth = models.ForeignKey(
+        "booths.Booth", on_delete=models.CASCADE, related_name="+", verbose_name=_("booth")
+    )
+    talent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="bookings",
+        verbose_name=_("talent"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CHAT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
+    application = models.ForeignKey(
+        "jobs.Application",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interviews",
+        verbose_name=_("application"),
+    )
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
+    no_show_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("no-show marked by"),
+    )
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("1:1 booking")
+        verbose_name_plural = _("1:1 bookings")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            # Capacity 1: the last guard when two talents book the same slot at once.
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=Q(status__in=["booked", "no_show"]),
+                name="one_live_booking_per_slot",
+            )
+        ]
+        indexes = [models.Index(fields=["talent", "status"])]
+
+    def __str__(self):
+        return f"{self.talent} @ {self.slot}"
+
+
+class InterviewOffer(models.Model):
+    """Times a recruiter offers for an interview of an application in the "Interview" status;
+    the offered slots are held (slot.offer) until the talent chooses one or the offer is
+    withdrawn."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the talent to choose a time")
+        ACCEPTED = "accepted", _("Time chosen")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    application = models.ForeignKey(
+        "jobs.Application",
+        on_delete=models.CASCADE,
+        related_name="interview_offers",
+        verbose_name=_("application"),
+    )
+    booth = models.ForeignKey(
+        "booths.Booth", on_delete=models.CASCADE, related_name="+", verbose_name=_("booth")
+    )
+    recruiter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recruiter"),
+    )
+    message = models.TextField(_("message to the talent"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offer",
+        verbose_name=_("chosen time"),
+    )
+    created_at = models.DateTimeField(_("offered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interview offer")
+        verbose_name_plural = _("interview offers")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status="open"),
+                name="one_open_interview_offer_per_application",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application} ({self.get_status_display()})"
+
+
+class BookingReminder(models.Model):
+    """A reminder of a booking sent to one side: the unique constraint keeps two beat processes
+    or a retried task from sending it twice (as Notice does for sessions)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Notice.Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("booking reminder")
+        verbose_name_plural = _("booking reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "user", "kind"], name="one_booking_reminder_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.user} / {self.booking_id}"

@@ -11,10 +11,12 @@ from celery import shared_task
     max_retries=3,
 )
 def send_session_reminders() -> int:
-    """Reminder emails 24 hours and 15 minutes before each registered session."""
+    """Reminder emails 24 hours and 15 minutes before each registered session and each booked
+    1:1 time (both sides)."""
+    from .meetings import send_due_booking_reminders
     from .services import send_due_reminders
 
-    return send_due_reminders()
+    return send_due_reminders() + send_due_booking_reminders()
 
 
 @shared_task(

@@ -26,6 +26,7 @@ from . import certificates, services, slides
 from .calendar import calendar_for
 from .filters import ScheduleFilter
 from .forms import SlidesForm
+from .meeting_views import my_meetings
 
 PAGE_SIZE = 30
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -290,6 +291,7 @@ def my_schedule(request):
         "feed_url": request.build_absolute_uri(reverse("expo:calendar_feed", args=[feed.token])),
         "certificates": list(Certificate.objects.for_user(request.user)),
         "now": timezone.now(),
+        **my_meetings(request.user),
     }
     return render(request, "expo/schedule/my_schedule.html", context)
 

@@ -24,6 +24,9 @@ CHINESE_FORMATS = {
 }
 
 
+TIME_ONLY = {"H:i", "TIME_FORMAT"}
+
+
 def localize_format(fmt):
     """The format to use for `fmt` in the active language."""
     if (get_language() or "").startswith("zh"):
@@ -50,12 +53,16 @@ def expo_time(context, value, fmt="DATETIME_FORMAT"):
     if visitor_tz is not None:
         theirs = timezone.localtime(value, visitor_tz)
         if theirs.utcoffset() != local.utcoffset():
+            their_fmt = fmt
+            if theirs.date() != local.date() and fmt in TIME_ONLY:
+                # 09:00 HKT on Tuesday is Monday evening in Los Angeles: say which day.
+                their_fmt = localize_format("D j M, H:i")
             return format_html(
                 '<time datetime="{}">{} {}</time> <span class="muted">({} {})</span>',
                 value.isoformat(),
                 text,
                 _("HKT"),
-                formats.date_format(theirs, fmt),
+                formats.date_format(theirs, their_fmt),
                 _("your time"),
             )
     return format_html('<time datetime="{}">{} {}</time>', value.isoformat(), text, _("HKT"))

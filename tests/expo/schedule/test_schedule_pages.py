@@ -150,7 +150,7 @@ def test_my_schedule_query_count_does_not_grow(
         RegistrationFactory(session=SessionFactory(edition=edition), user=talent)
     client.force_login(talent)
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("expo:my_schedule"))
 
     assert len(response.context["sessions"]) == count

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('booths', '0004_booth_text_in_chinese'),
-        ('chat', '0002_live_video'),
+        ('chat', '0003_calls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
