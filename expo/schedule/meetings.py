@@ -32,7 +32,7 @@ from expo.lib import mail
 from expo.lib.realtime import notify_user_on_commit
 from jobs.models import Application
 
-from .models import Booking, BookingReminder, InterviewOffer, MeetingSlot
+from .models import Booking, BookingReminder, InterviewOffer, MeetingSlot, Notice
 from .services import REMINDERS, ScheduleError, absolute
 
 SLOT_MINUTES = (15, 20, 30, 45, 60)
@@ -660,3 +660,45 @@ def send_due_booking_reminders(now=None) -> int:
                     )
                     sent += 1
     return sent
+
+
+def announce_bookings_starting(now=None) -> int:
+    """Push "starting now, join" to both sides of each booking whose time began in the last few
+    minutes (once each, to open tabs; nobody is emailed). Returns the number of pushes."""
+    from .services import STARTING_GRACE
+
+    now = now or timezone.now()
+    pushed = 0
+    with transaction.atomic():
+        due = list(
+            _bookings()
+            .filter(
+                status=Booking.Status.BOOKED,
+                slot__starts_at__lte=now,
+                slot__starts_at__gt=now - STARTING_GRACE,
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")[:500]
+        )
+        for booking in due:
+            for user, side in ((booking.talent, "talent"), (booking.slot.recruiter, "staff")):
+                try:
+                    with transaction.atomic():
+                        BookingReminder.objects.create(
+                            booking=booking, user=user, kind=Notice.Kind.STARTING, sent_at=now
+                        )
+                except IntegrityError:
+                    continue
+                name = (
+                    booking.booth.company.name
+                    if side == "talent"
+                    else booking.talent.get_short_name()
+                )
+                _push(
+                    user.pk,
+                    lambda name=name: _("Your 1:1 time with %(name)s starts now") % {"name": name},
+                    lambda: _("Press “Join” to open the conversation."),
+                    reverse("expo:my_schedule" if side == "talent" else "expo:agenda"),
+                )
+                pushed += 1
+    return pushed

@@ -497,7 +497,7 @@ class Booking(models.Model):
         NO_SHOW = "no_show", _("No-show")
 
     slot = models.ForeignKey(
-        MeetingSlot, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("slot")
+        MeetingSlot, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("slot")
     )
     booth = models.ForeignKey(
         "booths.Booth", on_delete=models.CASCADE, related_name="+", verbose_name=_("booth")

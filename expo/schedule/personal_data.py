@@ -17,5 +17,20 @@ def collect_registrations(user):
     ]
 
 
+def collect_bookings(user):
+    return [
+        {
+            "company": b.booth.company.name,
+            "kind": b.kind,
+            "starts_at": iso(b.slot.starts_at),
+            "ends_at": iso(b.slot.ends_at),
+            "status": b.status,
+            "booked_at": iso(b.created_at),
+        }
+        for b in user.bookings.select_related("booth__company", "slot")
+    ]
+
+
 def register():
     personal_data.register_collector("registrations", collect_registrations)
+    personal_data.register_collector("bookings", collect_bookings)

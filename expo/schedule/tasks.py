@@ -26,10 +26,12 @@ def send_session_reminders() -> int:
     max_retries=3,
 )
 def announce_sessions_starting() -> int:
-    """A "starting now" notification to registered people with the site open."""
+    """A "starting now" notification to registered people and to both sides of booked 1:1
+    times, with the site open."""
+    from .meetings import announce_bookings_starting
     from .services import announce_sessions_starting as announce
 
-    return announce()
+    return announce() + announce_bookings_starting()
 
 
 @shared_task(

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='booking',
             name='slot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='schedule.meetingslot', verbose_name='slot'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='schedule.meetingslot', verbose_name='slot'),
         ),
         migrations.CreateModel(
             name='BookingReminder',

@@ -465,3 +465,19 @@ def test_a_visitor_whose_day_differs_sees_the_day_of_their_own_time(client, cloc
     section = page[page.index(f'data-booking="{booking.pk}"') :][:800]
     assert "Tue 2 Mar, 09:00 HKT" in section
     assert "(Tue 2 Mar, 01:00 your time)" in section
+
+
+def test_both_sides_with_the_site_open_are_told_when_their_time_starts_once(
+    clock, booth_a, recruiter, talent, django_capture_on_commit_callbacks
+):
+    from expo.schedule.tasks import announce_sessions_starting
+
+    meetings.book(talent, slot(booth_a, recruiter, timezone.now() + timedelta(hours=1)).pk)
+    clock.shift(timedelta(hours=1, minutes=1))
+
+    with django_capture_on_commit_callbacks() as pushes:
+        first = announce_sessions_starting()
+        again = announce_sessions_starting()
+
+    assert (first, again) == (2, 0)
+    assert len(pushes) == 2
