@@ -1,6 +1,8 @@
 """Pages of live chat: the staff console, a conversation, my conversations, a booth's live chat.
 Access goes through check_conversation_access / booths.access, so no view forgets it."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -64,6 +67,7 @@ def console(request):
     context = {
         "booth": booth,
         "active": active,
+        "bookings": _coming_bookings(request.user),
         "queue": queue_snapshot(booth),
         "conversations": conversations,
         "lobby": history(lobby_room(booth.pk)),
@@ -74,6 +78,25 @@ def console(request):
         "summary": booth_summary(booth),
     }
     return render(request, "chat/console.html", context)
+
+
+def _coming_bookings(user, hours=12):
+    """The recruiter's booked 1:1 times and interviews of the next hours, for the console."""
+    from expo.schedule.meetings import decorate_bookings
+    from expo.schedule.models import Booking
+
+    now = timezone.now()
+    bookings = (
+        Booking.objects.filter(
+            slot__recruiter=user,
+            status=Booking.Status.BOOKED,
+            slot__ends_at__gt=now,
+            slot__starts_at__lt=now + timedelta(hours=hours),
+        )
+        .select_related("slot", "talent", "application__job")
+        .order_by("slot__starts_at")[:20]
+    )
+    return decorate_bookings(list(bookings), now)
 
 
 @login_required

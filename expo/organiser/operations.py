@@ -26,14 +26,20 @@ def operations_snapshot(edition, now=None) -> dict:
         booth__edition=edition, status=Conversation.Status.OPEN
     ).values_list("booth_id", "recruiter_id"):
         busy.setdefault(booth_id, []).append(recruiter_id)
-    online = presence.online_staff(presence.staff_by_booth(booths))
+    # The same presence the hall and the booths read: staff with any page of the site open and
+    # active (a conversation, the console, anywhere), idle ones apart, the console apart.
+    team = presence.staff_by_booth(booths)
+    here = presence.booth_presence(team)
 
     rows = []
     for booth in booths:
         queue = queues.get(booth.pk)
-        staff = online.get(booth.pk, [])
+        members = set(team[booth.pk])
+        staff = here[booth.pk]["online"] & members
+        away = here[booth.pk]["idle"] & members
+        on_console = here[booth.pk]["console"] & members
         conversations = busy.get(booth.pk, [])
-        if not (queue or staff or conversations):
+        if not (queue or staff or away or conversations):
             continue
         waiting = queue["waiting"] if queue else 0
         rows.append(
@@ -46,7 +52,9 @@ def operations_snapshot(edition, now=None) -> dict:
                 if queue
                 else 0,
                 "staff_online": len(staff),
-                "staff_idle": len(set(staff) - set(conversations)),
+                "staff_free": len(staff - set(conversations)),
+                "staff_away": len(away),
+                "staff_on_console": len(on_console),
                 "conversations": len(conversations),
                 "alert": waiting > 0 and not staff,
             }

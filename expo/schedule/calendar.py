@@ -69,7 +69,7 @@ def booking_title(booking, for_user) -> str:
 
 def _booking_event(booking, for_user, cancelled, now) -> Event:
     talent_side = booking.talent_id == getattr(for_user, "pk", None)
-    url = absolute(reverse("expo:my_schedule" if talent_side else "expo:agenda"))
+    url = absolute_reverse("expo:my_schedule" if talent_side else "expo:agenda")
     host = site_url().split("://", 1)[-1].split("/", 1)[0] or "expo"
     event = Event()
     event.add("uid", f"booking-{booking.pk}@{host}")

@@ -30,10 +30,11 @@ from accounts.models import User
 from booths.models import Booth, Membership
 from expo.lib import mail
 from expo.lib.realtime import notify_user_on_commit
+from expo.lib.urls import absolute_reverse
 from jobs.models import Application
 
 from .models import Booking, BookingReminder, InterviewOffer, MeetingSlot, Notice
-from .services import REMINDERS, ScheduleError, absolute
+from .services import REMINDERS, ScheduleError
 
 SLOT_MINUTES = (15, 20, 30, 45, 60)
 MAX_SLOTS_AT_ONCE = 48
@@ -95,8 +96,8 @@ def _email_context(booking):
         "recruiter_name": slot.recruiter.get_full_name(),
         "talent_name": booking.talent.get_full_name(),
         "job_title": booking.application.job.title if booking.application_id else "",
-        "talent_url": absolute(reverse("expo:my_schedule")),
-        "staff_url": absolute(reverse("expo:agenda")),
+        "talent_url": absolute_reverse("expo:my_schedule"),
+        "staff_url": absolute_reverse("expo:agenda"),
         "tz": slot.booth.edition.tz if slot.booth.edition_id else None,
     }
 
@@ -529,7 +530,7 @@ def offer_interview(staff_user, application_id, slot_ids, message="", now=None) 
             "recruiter_name": staff_user.get_full_name(),
             "slots": slots,
             "tz": slots[0].booth.edition.tz,
-            "choose_url": absolute(reverse("expo:interview_offer", args=[offer.pk])),
+            "choose_url": absolute_reverse("expo:interview_offer", args=[offer.pk]),
         }
         mail.send_templated_email("expo/email/interview_offered", [application.talent], context)
         _push(

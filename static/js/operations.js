@@ -27,14 +27,14 @@
       name.scope = "row";
       if (booth.alert) { name.appendChild(cell("strong", " (" + root.dataset.textAlert + ")")); }
       tr.appendChild(name);
-      [booth.waiting, (root.dataset.textSeconds || "%(n)s s").replace("%(n)s", booth.longest_wait_seconds), booth.staff_online, booth.staff_idle,
-       booth.conversations].forEach(function (value) { tr.appendChild(cell("td", String(value))); });
+      [booth.waiting, (root.dataset.textSeconds || "%(n)s s").replace("%(n)s", booth.longest_wait_seconds), booth.staff_online, booth.staff_free,
+       booth.staff_away, booth.staff_on_console, booth.conversations].forEach(function (value) { tr.appendChild(cell("td", String(value))); });
       rows.appendChild(tr);
     });
     if (!snapshot.booths || !snapshot.booths.length) {
       var empty = document.createElement("tr");
       var td = cell("td", root.dataset.textNone);
-      td.colSpan = 6;
+      td.colSpan = 8;
       empty.appendChild(td);
       rows.appendChild(empty);
     }

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,9 @@ from tests.factories import MembershipFactory, UserFactory
 
 @pytest.fixture
 def busy_expo(edition, booth_a, booth_b, recruiter, company_admin):
-    """Booth A: two waiting, the admin online and idle, the recruiter online in a chat.
-    Booth B: one waiting and nobody online (needs a recruiter)."""
+    """Booth A: two waiting, the admin online and free on the console, the recruiter online in
+    a chat, a colleague away (no input for a while). Booth B: one waiting and nobody online
+    (needs a recruiter)."""
     now = timezone.now()
     MembershipFactory(company=booth_b.company)  # staff who are offline
     for minutes in (4, 1):
@@ -40,7 +42,9 @@ def busy_expo(edition, booth_a, booth_b, recruiter, company_admin):
         room=Room.objects.create(key="conv.test"),
     )
     presence.staff_heartbeat(booth_a.pk, recruiter.pk)
-    presence.staff_heartbeat(booth_a.pk, company_admin.pk)
+    presence.staff_heartbeat(booth_a.pk, company_admin.pk, "console", console=True)
+    away = MembershipFactory(company=booth_a.company).user
+    presence.staff_heartbeat(booth_a.pk, away.pk, idle=settings.CHAT_IDLE_SECONDS + 1)
     return now
 
 
@@ -55,15 +59,34 @@ def test_the_snapshot_puts_booths_without_recruiters_first(edition, booth_a, boo
             r["waiting"],
             r["longest_wait_seconds"],
             r["staff_online"],
-            r["staff_idle"],
+            r["staff_free"],
+            r["staff_away"],
+            r["staff_on_console"],
             r["conversations"],
             r["alert"],
         )
         for r in snapshot["booths"]
     ] == [
-        ("Company B", 1, 120, 0, 0, 0, True),
-        ("Company A", 2, 240, 2, 1, 1, False),
+        ("Company B", 1, 120, 0, 0, 0, 0, 0, True),
+        ("Company A", 2, 240, 2, 1, 1, 1, 1, False),
     ]
+
+
+@pytest.mark.django_db
+def test_the_operations_view_and_the_hall_agree_on_who_is_online(
+    client, edition, booth_a, booth_b, busy_expo
+):
+    from chat.services import booth_summaries
+
+    snapshot = operations_snapshot(edition, now=busy_expo)
+    hall = booth_summaries([booth_a, booth_b])
+
+    assert {r["booth_id"]: r["staff_online"] for r in snapshot["booths"]} == {
+        booth.pk: summary["staff_online"]
+        for booth, summary in zip(
+            [booth_a, booth_b], [hall[booth_a.pk], hall[booth_b.pk]], strict=True
+        )
+    }
 
 
 @pytest.mark.django_db
