@@ -2,10 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from expo.lib.readonly_admin import ReadOnlyAdmin
+
 from .models import (
     Attendance,
+    Booking,
     CalendarFeed,
     Certificate,
+    InterviewOffer,
+    MeetingSlot,
     Notice,
     Question,
     QuestionVote,
@@ -155,3 +160,30 @@ class QuestionVoteAdmin(admin.ModelAdmin):
     list_select_related = ["question", "user"]
     search_fields = ["question__body", "user__email"]
     autocomplete_fields = ["question", "user"]
+
+
+# --- 1:1 times and interviews: written by expo.schedule.meetings, read here ----------------------
+@admin.register(MeetingSlot)
+class MeetingSlotAdmin(ReadOnlyAdmin):
+    list_display = ["booth", "recruiter", "starts_at", "ends_at", "cancelled_at", "offer"]
+    list_filter = ["booth__edition"]
+    list_select_related = ["booth__company", "recruiter", "offer"]
+    search_fields = ["booth__company__name", "recruiter__email"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyAdmin):
+    list_display = ["talent", "booth", "kind", "status", "slot", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["talent", "booth__company", "slot__recruiter"]
+    search_fields = ["talent__email", "booth__company__name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(InterviewOffer)
+class InterviewOfferAdmin(ReadOnlyAdmin):
+    list_display = ["application", "recruiter", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["application__job", "application__talent", "recruiter"]
+    search_fields = ["application__job__title", "application__talent__email"]
