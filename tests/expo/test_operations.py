@@ -76,7 +76,7 @@ def test_the_snapshot_puts_booths_without_recruiters_first(edition, booth_a, boo
 def test_the_operations_view_and_the_hall_agree_on_who_is_online(
     client, edition, booth_a, booth_b, busy_expo
 ):
-    from chat.services import booth_summaries
+    from chat.actions.queue import booth_summaries
 
     snapshot = operations_snapshot(edition, now=busy_expo)
     hall = booth_summaries([booth_a, booth_b])
