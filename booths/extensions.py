@@ -14,12 +14,16 @@ second ready() replaces rather than doubles it:
   page (jobs: ``jobs`` and ``job_count``; the schedule: ``sessions``). What they return is
   rendered into the part of the page that is cached for every visitor (booths.views
   _booth_main): public content only, nothing about the visitor.
+- BOOTH_VISITOR_PARTS: name -> function(request, booth) returning template context for the
+  parts of a booth's page rendered afresh for each visitor, outside the cache (the schedule:
+  free 1:1 times and the visitor's own booking).
 """
 
 HALL_ANNOTATIONS = {}
 HALL_FILTERS = {}
 HALL_DECORATORS = {}
 BOOTH_PAGE_PARTS = {}
+BOOTH_VISITOR_PARTS = {}
 
 
 def annotate_hall(queryset):
@@ -39,5 +43,12 @@ def decorate_hall(booths):
 def booth_page_context(request, booth) -> dict:
     context = {}
     for part in BOOTH_PAGE_PARTS.values():
+        context.update(part(request, booth))
+    return context
+
+
+def booth_visitor_context(request, booth) -> dict:
+    context = {}
+    for part in BOOTH_VISITOR_PARTS.values():
         context.update(part(request, booth))
     return context

@@ -191,6 +191,7 @@ def detail(request, slug):
         and Bookmark.objects.filter(user=user, booth=booth).exists(),
         "is_shared": user.is_authenticated
         and user.profile_shares.filter(company_id=booth.company_id).exists(),
+        **extensions.booth_visitor_context(request, booth),
     }
     response = render(request, "booths/detail.html", context)
     _record_visit(request, response, booth)

@@ -38,4 +38,4 @@ def register():
     from booths import extensions
 
     extensions.BOOTH_PAGE_PARTS["sessions"] = booth_sessions
-    extensions.BOOTH_PAGE_PARTS["meetings"] = booth_meetings
+    extensions.BOOTH_VISITOR_PARTS["meetings"] = booth_meetings
