@@ -37,6 +37,7 @@ def slots_of(booth, recruiter, count=3):
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # committed for real: each step sends its mail
 def test_offered_times_are_held_then_the_chosen_one_is_booked_and_the_rest_released(
     booth_a, recruiter, talent, application, django_capture_on_commit_callbacks, mailoutbox
 ):

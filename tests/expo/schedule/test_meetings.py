@@ -257,6 +257,7 @@ def test_two_colleagues_publishing_overlapping_times_for_one_recruiter_at_once_o
 
 
 # --- Cancelling, rescheduling, no-shows ------------------------------------------------------
+@pytest.mark.django_db(transaction=True)  # committed for real: each step sends its mail
 def test_a_talent_cancels_and_the_recruiter_gets_a_cancelled_ics_and_the_slot_is_free_again(
     booth_a, recruiter, talent, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -278,6 +279,7 @@ def test_a_talent_cancels_and_the_recruiter_gets_a_cancelled_ics_and_the_slot_is
     assert list(meetings.free_slots(booth_a)) == [booked]
 
 
+@pytest.mark.django_db(transaction=True)  # committed for real: each step sends its mail
 def test_staff_withdraw_a_booked_slot_and_the_talent_is_told(
     booth_a, recruiter, talent, django_capture_on_commit_callbacks, mailoutbox
 ):
@@ -295,6 +297,7 @@ def test_staff_withdraw_a_booked_slot_and_the_talent_is_told(
     ]
 
 
+@pytest.mark.django_db(transaction=True)  # committed for real: each step sends its mail
 @pytest.mark.parametrize("side", ["talent", "recruiter"])
 def test_either_side_reschedules_to_another_free_time(
     booth_a, recruiter, talent, side, django_capture_on_commit_callbacks, mailoutbox
@@ -345,6 +348,7 @@ def test_another_company_cannot_touch_a_booking(booth_a, recruiter, talent, outs
         meetings.cancel_slot(outsider_recruiter, booking.slot_id)
 
 
+@pytest.mark.django_db(transaction=True)  # committed for real: each step sends its mail
 # --- Reminders ------------------------------------------------------------------------------
 def test_both_sides_are_reminded_a_day_and_fifteen_minutes_before_once_each(
     clock, booth_a, recruiter, talent, django_capture_on_commit_callbacks, mailoutbox
