@@ -112,6 +112,8 @@ def panel(request, conversation_id):
     """One conversation as a fragment for a tab of the staff console (no page around it)."""
     conv = _conversation_or_404(request, conversation_id)
     context = _conversation_context(request, conv, back=f"{reverse('chat:console')}?open={conv.pk}")
+    # Calls start from the conversation's own page (static/js/call.js binds at page load).
+    context.update(call_panel=False, live_call=None)
     return render(request, "chat/_conversation_panel.html", {**context, "heading": "h2"})
 
 
