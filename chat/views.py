@@ -112,8 +112,6 @@ def panel(request, conversation_id):
     """One conversation as a fragment for a tab of the staff console (no page around it)."""
     conv = _conversation_or_404(request, conversation_id)
     context = _conversation_context(request, conv, back=f"{reverse('chat:console')}?open={conv.pk}")
-    # Calls start from the conversation's own page (static/js/call.js binds at page load).
-    context.update(call_panel=False, live_call=None)
     return render(request, "chat/_conversation_panel.html", {**context, "heading": "h2"})
 
 
@@ -293,4 +291,5 @@ def join_booking(request, booking_id):
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
             return redirect(back)
         return redirect("expo:my_schedule")
-    return redirect("chat:conversation", conversation.pk)
+    # ...and its call: the page answers the other side's ring, or rings them (static/js/call.js).
+    return redirect(f"{reverse('chat:conversation', args=[conversation.pk])}?call=video")

@@ -28,6 +28,7 @@
   var DISCONNECTED_GRACE_MS = 4000;
   var MAX_RESTART_DELAY_MS = 15000;
   var current = null; // the Call this page holds
+  var panels = {}; // conversation id -> its Panel on this page (several on the staff console)
 
   function fmt(template, values) {
     return String(template || "").replace(/%\((\w+)\)s/g, function (_, key) {
@@ -674,10 +675,25 @@
     if (navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia) this.buttons.screen.hidden = false;
 
     var live = panel.getAttribute("data-live-call");
-    var answer = new URLSearchParams(location.search).get("answer");
+    var params = new URLSearchParams(location.search);
+    var answer = params.get("answer");
     this.autoAnswer = answer ? parseInt(answer, 10) : null;
-    if (answer && history.replaceState) {
-      history.replaceState(null, "", location.pathname + location.hash);
+    // "Join" on a booked 1:1 time (chat.booked) comes with ?call=video: answer the other
+    // side's ring if there is one, else ring them once the socket is open.
+    var start = params.get("call");
+    start = start === "video" || start === "voice" ? start : null;
+    if ((answer || start) && history.replaceState) {
+      params.delete("answer");
+      params.delete("call");
+      var rest = params.toString();
+      history.replaceState(null, "", location.pathname + (rest ? "?" + rest : "") + location.hash);
+    }
+    if (start && live) {
+      if (panel.getAttribute("data-live-state") === "ringing" && panel.getAttribute("data-live-caller") !== this.me) {
+        this.autoAnswer = parseInt(live, 10);
+      }
+    } else if (start) {
+      this.autoRing = start;
     }
     if (live) {
       var data = {
@@ -768,6 +784,9 @@
         current.renderState();
         self.send({ type: "call.rejoin", call: current.id });
       }
+      var autoRing = self.autoRing;
+      self.autoRing = null;
+      if (autoRing && self.open && !current && !self.incoming && !self.resumable) self.ring(autoRing);
     });
     this.root.addEventListener("chat:state", function (event) {
       if (event.detail !== "open") self.socketOpen = false;
@@ -973,6 +992,7 @@
   };
 
   Panel.prototype.onLiveCall = function (data, atLoad) {
+    this.autoRing = null; // a call is already there: never ring over it
     var mine = String(data.caller_id) === this.me;
     var forMe = !mine && String(data.callee_id) === this.me;
     var waiting = this.pendingMedia; // our ring or answer is on its way: its call.config follows
@@ -1145,7 +1165,7 @@
 
   function onCallNotice(data) {
     var here = document.querySelector('[data-call-panel][data-conversation="' + data.conversation + '"]');
-    if (here) return; // this conversation's panel shows it
+    if (here && here.offsetParent !== null) return; // this conversation's panel shows it
     var toast = ringing[data.call];
     if (data.state !== "ringing") {
       if (toast) toast.remove();
@@ -1162,7 +1182,21 @@
     ringStart(data.call);
     var actions = document.createElement("div");
     actions.className = "d-flex gap-2 mt-2";
-    if (typeof data.url === "string" && data.url.charAt(0) === "/" && data.url.charAt(1) !== "/") {
+    var panel = panels[data.conversation];
+    if (panel && Expo.revealConversation) {
+      // Its panel is in a console tab behind another: bring the tab to the front and answer.
+      var reveal = document.createElement("button");
+      reveal.type = "button";
+      reveal.className = "btn btn-success btn-sm";
+      reveal.textContent = region.getAttribute("data-label-answer") || "Answer";
+      reveal.addEventListener("click", function () {
+        toast.remove();
+        delete ringing[data.call];
+        Expo.revealConversation(data.conversation);
+        if (panel.incoming && panel.incoming.call === data.call) panel.accept(panel.incoming.kind);
+      });
+      actions.appendChild(reveal);
+    } else if (typeof data.url === "string" && data.url.charAt(0) === "/" && data.url.charAt(1) !== "/") {
       var answer = document.createElement("a");
       answer.className = "btn btn-success btn-sm";
       answer.href = data.url + "?answer=" + encodeURIComponent(data.call);
@@ -1202,20 +1236,31 @@
     },
   };
 
+  /* One conversation's root (chat.js's [data-chat-conversation]): its call panel, or for those
+   * who may read but not call (organiser staff) its call records. At page load, and for each
+   * conversation the staff console loads into a tab (chat.js calls Expo.calls.attach). */
+  function attach(root) {
+    if (root.hasAttribute("data-call-bound")) return;
+    root.setAttribute("data-call-bound", "");
+    var panel = root.querySelector("[data-call-panel]");
+    if (panel) {
+      panels[panel.getAttribute("data-conversation")] = new Panel(root, panel);
+    } else {
+      root.addEventListener("chat:event", function (event) {
+        var data = event.detail;
+        if (data.type === "call" && FINISHED[data.state]) addRecord(root, data);
+      });
+    }
+  }
+
+  Expo.calls.attach = function (root) {
+    if (!T.ended) readStrings();
+    attach(root);
+  };
+
   function init() {
     readStrings();
-    document.querySelectorAll("[data-chat-conversation]").forEach(function (root) {
-      var panel = root.querySelector("[data-call-panel]");
-      if (panel) {
-        new Panel(root, panel);
-      } else {
-        // Organiser staff (and anyone who may read but not call) still see the call records.
-        root.addEventListener("chat:event", function (event) {
-          var data = event.detail;
-          if (data.type === "call" && FINISHED[data.state]) addRecord(root, data);
-        });
-      }
-    });
+    document.querySelectorAll("[data-chat-conversation]").forEach(attach);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

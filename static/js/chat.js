@@ -641,7 +641,10 @@
         // Our own server-rendered template (user content escaped by Django), same origin.
         panel.innerHTML = html;
         var conv = panel.querySelector("[data-chat-conversation]");
-        if (conv) initConversation(conv);
+        if (conv) {
+          initConversation(conv);
+          if (Expo.calls && Expo.calls.attach) Expo.calls.attach(conv); // its call panel
+        }
       })
       .catch(function () {
         panel.setAttribute("data-loaded", "0");
@@ -710,6 +713,13 @@
     var staffRoom = root.getAttribute("data-chat-staff-room");
     var tabsSection = document.querySelector("[data-chat-tabs]");
     var tabs = tabsSection ? new ConsoleTabs(tabsSection) : null;
+    if (tabs) {
+      // A call ringing in a tab behind another (call.js's notice) brings that tab to the front.
+      Expo.revealConversation = function (id) {
+        id = String(parseInt(id, 10));
+        if (tabs.panel(id)) tabs.show(id, true);
+      };
+    }
     var socket;
     // Watching the console is being available: staff here stay online without typing.
     Expo.keepAwake = true;

@@ -72,7 +72,7 @@ def test_a_colleague_who_is_not_the_recruiter_of_the_slot_cannot_join(
         do_join_booking(company_admin, booking.pk)
 
 
-def test_the_join_button_opens_the_conversation_and_strangers_get_404(
+def test_the_join_button_opens_the_conversation_with_its_video_call_and_strangers_get_404(
     client, clock, booking, talent, outsider_recruiter
 ):
     clock.shift(timedelta(minutes=56))
@@ -84,4 +84,4 @@ def test_the_join_button_opens_the_conversation_and_strangers_get_404(
     response = client.post(url)
 
     conversation = Conversation.objects.get()
-    assert response.url == reverse("chat:conversation", args=[conversation.pk])
+    assert response.url == reverse("chat:conversation", args=[conversation.pk]) + "?call=video"

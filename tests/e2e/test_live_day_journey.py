@@ -12,6 +12,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from chat.models import Conversation
+from tests.chat.calls import open_conversation
 from tests.chat.servers import uvicorn_servers
 from tests.factories import JobFactory, TalentProfileFactory, UserFactory
 
@@ -228,6 +229,58 @@ def test_the_console_holds_several_conversations_as_tabs_with_unread_counts_and_
                 "aria-selected", "true"
             )
             expect(staff.get_by_role("tab")).to_have_count(2)
+        finally:
+            staff_context.close()
+            ann_context.close()
+            ben_context.close()
+
+
+@pytest.mark.usefixtures("loopback_only")  # the video call: WebRTC stays on loopback
+def test_a_call_rings_in_its_console_tab_and_from_behind_another_tab_and_is_answered_there(
+    browser, booth_a, recruiter
+):
+    ann = UserFactory(email="ann@example.org", full_name="Ann Archer")
+    ben = UserFactory(email="ben@example.org", full_name="Ben Baker")
+    conversations = {user: open_conversation(booth_a, user, recruiter) for user in (ann, ben)}
+    with uvicorn_servers(1) as (port,):
+        base = f"http://127.0.0.1:{port}"
+        staff_context, staff = signed_in(browser, base, recruiter)
+        ann_context, ann_page = signed_in(browser, base, ann)
+        ben_context, ben_page = signed_in(browser, base, ben)
+        try:
+            staff.goto(f"/console/chat/?open={conversations[ann].pk}")
+            ann_panel = staff.get_by_role("tabpanel", name="Ann Archer")
+            expect(ann_panel.locator("[data-chat-state]")).to_have_text("Live")
+            staff.get_by_role("tab", name="Ben Baker").click()  # loaded, then Ann's in front
+            ben_panel = staff.get_by_role("tabpanel", name="Ben Baker")
+            expect(ben_panel.locator("[data-chat-state]")).to_have_text("Live")
+            staff.get_by_role("tab", name="Ann Archer").click()
+
+            # Ann rings: her tab, in front, rings and answers in place.
+            ann_page.goto(f"/chat/{conversations[ann].pk}/")
+            expect(ann_page.locator("[data-chat-state]")).to_have_text("Live")
+            ann_page.get_by_role("button", name="Video call").click()
+            expect(ann_panel.locator("[data-call-incoming-text]")).to_have_text(
+                "Ann is video calling you"
+            )
+            ann_panel.get_by_role("button", name="Answer with video").click()
+            for where in (ann_panel, ann_page):
+                expect(where.locator("[data-call-status]")).to_have_text("Connected")
+            ann_page.get_by_role("button", name="Hang up").click()
+            expect(ann_panel.locator("[data-call-stage]")).to_be_hidden()
+
+            # Ben rings while his tab is behind Ann's: a notice; Answer brings his tab forward.
+            ben_page.goto(f"/chat/{conversations[ben].pk}/")
+            expect(ben_page.locator("[data-chat-state]")).to_have_text("Live")
+            ben_page.get_by_role("button", name="Video call").click()
+            toast = staff.locator(".expo-toast-call")
+            expect(toast).to_contain_text("Ben is video calling you")
+            toast.get_by_role("button", name="Answer").click()
+            expect(staff.get_by_role("tab", name="Ben Baker")).to_have_attribute(
+                "aria-selected", "true"
+            )
+            expect(ben_panel.locator("[data-call-status]")).to_have_text("Connected")
+            expect(ben_page.locator("[data-call-status]")).to_have_text("Connected")
         finally:
             staff_context.close()
             ann_context.close()

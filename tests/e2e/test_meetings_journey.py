@@ -22,6 +22,19 @@ from tests.factories import ApplicationFactory, JobFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+# Waits in the page until the call's received audio packets and decoded video frames grow;
+# the figures, or null after `timeout` ms (as in test_call_journeys).
+FLOWING = """async (timeout) => {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const call = window.Expo && Expo.calls.active();
+    const s = call && await call.summary();
+    if (s && s.audioPacketsReceived > 0 && s.framesDecoded > 0) return s;
+    await new Promise(next => setTimeout(next, 200));
+  }
+  return null;
+}"""
+
 
 def signed_in(browser, base_url, user):
     client = Client()
@@ -43,7 +56,8 @@ def slot(booth, recruiter, starts_in, minutes=20):
     )
 
 
-def test_a_booked_time_is_reminded_joined_at_its_time_and_a_no_show_is_recorded(
+@pytest.mark.usefixtures("loopback_only")  # the video call: WebRTC stays on loopback
+def test_a_booked_time_is_reminded_joined_at_its_time_with_a_video_call_and_a_no_show_recorded(
     browser, booth_a, talent, recruiter
 ):
     soon = slot(booth_a, recruiter, timedelta(minutes=3))
@@ -70,15 +84,21 @@ def test_a_booked_time_is_reminded_joined_at_its_time_and_a_no_show_is_recorded(
                 "Starting soon: your 1:1 time with Tess Talent",
             ]
 
+            staff.goto("/console/agenda/")  # Rita is on another page of the site
             times.get_by_role("button", name="Join").click()
             me.wait_for_url("**/chat/*/")
             expect(me.locator("[data-chat-state]")).to_have_text("Live")
+            # Joining rings Rita for the video call, wherever she is on the site.
+            expect(me.locator("[data-call-outgoing-text]")).to_have_text("Calling Rita…")
+            expect(staff.locator(".expo-toast-call")).to_contain_text("Tess")
 
-            staff.goto("/console/agenda/")
             booked = staff.locator(f'[data-slot="{soon.pk}"]')
             expect(booked).to_contain_text("Tess Talent")
-            booked.get_by_role("button", name="Join").click()
+            booked.get_by_role("button", name="Join").click()  # answers the ring
             staff.wait_for_url(me.url)
+            for page in (me, staff):
+                expect(page.locator("[data-call-status]")).to_have_text("Connected")
+                assert page.evaluate(FLOWING, 20_000) is not None, "no video and sound flowed"
             staff.get_by_label("Your message").fill("Hello Tess, thanks for booking")
             staff.get_by_label("Your message").press("Enter")
             expect(me.locator(".chat-msg").last).to_contain_text("Hello Tess, thanks for booking")
