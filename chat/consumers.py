@@ -12,7 +12,8 @@ Client frames (JSON objects with a "type"):
   post {body, client_id}                -> ack {client_id, id}; the message arrives as an event
   booth socket:  queue.join, queue.leave, leave_message {body, client_id}
   console:       take {entry?}, pick_up {conversation}
-  conversation:  typing, read {up_to}
+  conversation:  typing, read {up_to}, queue.check (the recruiter's wait for the talent ran out)
+  notifications: queue.leave {booth}, queue.check (the live bar's countdown ran out)
   moderation:    delete {message}, mute {user, minutes}, report {message, reason}
   calls:         call.ring/accept/decline/hangup/rejoin/turn and the relayed signalling
                  call.offer/answer/ice/media/restart (chat/calls/consumer.py, frames.py)
@@ -691,7 +692,7 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
         "delete",
         "report",
         *CALL_FRAME_TYPES,
-        "calls.check",
+        "queue.check",
     )
     max_frame_bytes = 48 * 1024  # session descriptions (chat.calls.frames.MAX_SDP_CHARS)
 
@@ -736,7 +737,7 @@ class ConversationConsumer(CallFramesMixin, LiveConsumer):
         entry = QueueEntry.objects.calling().filter(conversation=conversation).first()
         return (entry.taken_at + live.answer_window()).isoformat() if entry else None
 
-    async def handle_calls_check(self, content):
+    async def handle_queue_check(self, content):
         """The page's countdown ended: skip the talent if they did not answer (the clock and
         the database decide, not the page)."""
         await database_sync_to_async(live.do_skip_unanswered)(conversation_id=self.conversation_id)
@@ -786,7 +787,7 @@ class NotificationConsumer(LiveConsumer):
     of staff with any page of the site open counts as online for their booth (idle after
     CHAT_IDLE_SECONDS without input)."""
 
-    frame_types = (*LiveConsumer.frame_types, "calls.check", "queue.leave")
+    frame_types = (*LiveConsumer.frame_types, "queue.check", "queue.leave")
 
     async def connect(self):
         user = self.user
@@ -848,7 +849,7 @@ class NotificationConsumer(LiveConsumer):
             if self.user.pk not in self._online_at(booth):
                 publish_booth_summary_on_commit(booth)
 
-    async def handle_calls_check(self, content):
+    async def handle_queue_check(self, content):
         """A countdown on the talent's page ended: skip them if they did not answer."""
         await database_sync_to_async(live.do_skip_unanswered)(talent_id=self.user.pk)
 

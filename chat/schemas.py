@@ -111,7 +111,7 @@ SCHEMAS = {
     "leave_message": MESSAGE,
     "queue.join": {},
     "queue.leave": {"booth": (optional(positive_id), None)},  # the bar on any page names it
-    "calls.check": {},  # a countdown ran out: skip the talent if they did not answer
+    "queue.check": {},  # a countdown ran out: skip the talent if they did not answer
     "delete": {"message": (positive_id, REQUIRED)},
     "report": {"message": (positive_id, REQUIRED), "reason": (text(MAX_REASON_CHARS), "")},
     "mute": {"user": (positive_id, REQUIRED), "minutes": (minutes, REQUIRED)},
@@ -138,7 +138,7 @@ SCHEMAS = {
 RATE_LIMITED = {
     "queue.join": "queue",
     "queue.leave": "queue",
-    "calls.check": "queue",
+    "queue.check": "queue",
     "typing": "typing",
     "react": "reaction",
     "upvote": "vote",

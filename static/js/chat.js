@@ -880,7 +880,7 @@
         if (left <= 0 && !checked) {
           checked = true;
           clearInterval(callingTimer);
-          socket.send({ type: "calls.check" });
+          socket.send({ type: "queue.check" });
         }
       }
       callingEl.hidden = false;

@@ -308,7 +308,7 @@
           expired = true;
           if (!checked[c.entry] && Expo.notifications) {
             checked[c.entry] = true;
-            Expo.notifications.send({ type: "calls.check" });
+            Expo.notifications.send({ type: "queue.check" });
           }
         }
       });

@@ -146,7 +146,7 @@ async def test_a_talent_who_does_not_answer_in_time_is_skipped_with_a_message_to
     await theirs.receive_type("hello")
 
     with time_machine.travel(timezone.now() + timedelta(seconds=121), tick=False):
-        await theirs.send({"type": "calls.check"})  # the recruiter's countdown ran out
+        await theirs.send({"type": "queue.check"})  # the recruiter's countdown ran out
         closed = await theirs.receive_type("conversation")
         told_talent = await talent_page.receive_type("notification")
         told_recruiter = await recruiter_page.receive_type("notification")
@@ -172,7 +172,7 @@ async def test_a_check_before_the_time_is_up_changes_nothing(connect, booth_a, t
     page = await connect(NOTIFICATIONS, talent)
     await page.receive_type("live")
 
-    await page.send({"type": "calls.check"})
+    await page.send({"type": "queue.check"})
     await page.send({"type": "ping"})
     await page.receive_type("pong")
 
