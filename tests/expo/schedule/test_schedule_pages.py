@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from expo.schedule.models import Registration
+from expo.schedule.models import InterviewOffer, Registration
 from tests.factories import (
+    ApplicationFactory,
+    BookingFactory,
     RegistrationFactory,
     SessionFactory,
     TrackFactory,
@@ -143,17 +145,24 @@ def test_the_schedule_query_count_does_not_grow_with_sessions(
 
 
 @pytest.mark.parametrize("count", [1, 25])
-def test_my_schedule_query_count_does_not_grow(
+def test_my_schedule_query_count_does_not_grow_with_sessions_bookings_or_offers(
     client, edition, talent, count, django_assert_max_num_queries
 ):
     for _ in range(count):
         RegistrationFactory(session=SessionFactory(edition=edition), user=talent)
+        booking = BookingFactory(talent=talent, slot__booth__edition=edition)
+        InterviewOffer.objects.create(
+            application=ApplicationFactory(talent=talent, job__company=booking.booth.company),
+            booth=booking.booth,
+            recruiter=booking.slot.recruiter,
+        )
     client.force_login(talent)
 
     with django_assert_max_num_queries(12):
         response = client.get(reverse("expo:my_schedule"))
 
     assert len(response.context["sessions"]) == count
+    assert (len(response.context["bookings"]), len(response.context["offers"])) == (count, count)
 
 
 def test_the_session_page_shows_details_and_the_registration_panel(client, edition, track):
