@@ -160,6 +160,31 @@ def test_the_dashboard_shows_profile_completeness_and_bookmarks(client, talent, 
     assert "Company A" in response.content.decode()
 
 
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_dashboard_query_count_does_not_grow_with_bookings_registrations_or_bookmarks(
+    client, talent, edition, count, django_assert_max_num_queries
+):
+    from tests.factories import (
+        BookingFactory,
+        BookmarkFactory,
+        RegistrationFactory,
+        SessionFactory,
+    )
+
+    TalentProfileFactory(user=talent)
+    for _ in range(count):
+        booking = BookingFactory(talent=talent, slot__booth__edition=edition)
+        BookmarkFactory(user=talent, booth=booking.booth)
+        RegistrationFactory(session=SessionFactory(edition=edition), user=talent)
+    client.force_login(talent)
+
+    with django_assert_max_num_queries(10):
+        response = client.get("/me/")
+
+    assert len(response.context["bookings"]) == min(count, 10)
+    assert response.content.decode().count("1:1 chat") >= min(count, 10)
+
+
 def test_the_dashboard_and_profile_need_a_signed_in_user(client):
     for path in ("/me/", PROFILE, "/me/data.json", "/me/delete/"):
         response = client.get(path)
