@@ -4,6 +4,8 @@ the talent sees the typing indicator and the recruiter the read receipt. Two bro
 live_server speaks no websockets, so the app is served by uvicorn (as in production) in a
 subprocess against the test database and the harness's Redis (tests/chat/servers.py)."""
 
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -14,13 +16,14 @@ from tests.e2e.conftest import WAIT_MS
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in_context(browser, base_url, user):
+def signed_in_context(browser, base_url, user, timezone_id=None):
     client = Client()
     client.force_login(user)
-    context = browser.new_context(base_url=base_url)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
+    context = browser.new_context(base_url=base_url, timezone_id=timezone_id)
+    cookies = [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    if timezone_id:  # what expo.js remembers on the first page
+        cookies.append({"name": "visitor_tz", "value": timezone_id, "url": base_url})
+    context.add_cookies(cookies)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return context, page
@@ -32,7 +35,7 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
     with uvicorn_servers(1) as (port,):
         base = f"http://127.0.0.1:{port}"
         recruiter_context, staff = signed_in_context(browser, base, recruiter)
-        talent_context, me = signed_in_context(browser, base, talent)
+        talent_context, me = signed_in_context(browser, base, talent, "Europe/London")
         try:
             staff.goto("/console/chat/")
             expect(staff.locator("[data-chat-state]")).to_have_text("Live")
@@ -57,6 +60,13 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
             expect(me.locator("[data-chat-typing]")).to_have_text("Rita is typing…")
             staff.get_by_label("Your message").press("Enter")
             expect(me.locator(".chat-msg").last).to_contain_text("Hello Tess")
+            # A message added live reads the same as one the server renders on reload.
+            live_meta = me.locator(".chat-msg").last.locator(".chat-meta").inner_text()
+            hkt_then_london = r"\b([01]\d|2[0-3]):[0-5]\d HKT \(([01]\d|2[0-3]):[0-5]\d your time\)"
+            assert re.search(hkt_then_london, live_meta), live_meta
+            me.reload()
+            expect(me.locator("[data-chat-state]")).to_have_text("Live")
+            expect(me.locator(".chat-msg").last.locator(".chat-meta")).to_have_text(live_meta)
 
             me.get_by_label("Your message").fill("Hi Rita <b>not bold</b> https://example.org")
             me.get_by_role("button", name="Send").click()
