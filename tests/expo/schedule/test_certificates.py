@@ -272,9 +272,12 @@ def test_the_certificate_shows_hours_attended_brand_colours_logo_and_a_qr_code(
 
 
 def test_hours_attended_reads_naturally():
-    assert certificates.hours_attended(45 * 60) == "45 minutes"
-    assert certificates.hours_attended(3600) == "1 hour"
-    assert certificates.hours_attended(2 * 3600 + 600) == "2.2 hours"
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert certificates.hours_attended(45 * 60) == "45 minutes"
+        assert certificates.hours_attended(3600) == "1 hour"
+        assert certificates.hours_attended(2 * 3600 + 600) == "2.2 hours"
 
 
 def test_someone_else_cannot_download_the_pdf(client, session, talent, outsider_recruiter):
