@@ -169,7 +169,7 @@ def test_the_embedded_server_runs_the_beat_schedule(embedded_server):
                     "shell",
                     "--no-imports",
                     "-c",
-                    "from expo.models import Notice; print(Notice.objects.count())",
+                    "from expo.schedule.models import Notice; print(Notice.objects.count())",
                 ],
                 cwd=ROOT,
                 env=embedded_env(var_dir),

@@ -342,7 +342,7 @@ def test_approved_booths_get_varied_generated_logos_and_banners(edition):
 def test_the_organiser_s_names_are_seeded_in_chinese_with_english_beside(edition):
     from django.utils import translation
 
-    from expo.models import Session
+    from expo.schedule.models import Session
 
     with translation.override("zh-hant"):
         sector = Sector.objects.get(slug="ai-data-analytics")
