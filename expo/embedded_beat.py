@@ -28,9 +28,17 @@ class EmbeddedBeat(threading.Thread):
 
     def __init__(self, schedule=None, now=_now):
         super().__init__(name="embedded-beat", daemon=True)
-        self.schedule = dict(settings.CELERY_BEAT_SCHEDULE if schedule is None else schedule)
-        self.now = now
+        from celery.schedules import maybe_schedule
+
         from expo.celery import app
+
+        entries = settings.CELERY_BEAT_SCHEDULE if schedule is None else schedule
+        # as celery beat reads them: a number of seconds is an interval schedule
+        self.schedule = {
+            name: {**entry, "schedule": maybe_schedule(entry["schedule"], app=app)}
+            for name, entry in entries.items()
+        }
+        self.now = now
 
         app.loader.import_default_modules()  # every app's tasks module: the registry is full
         started = now()

@@ -143,6 +143,7 @@ def _rows_without_factories(edition, booth, session, talent, recruiter):
     from django.utils import timezone
 
     from booths.models import BoothVisit, Brochure
+    from chat.liveroom.media.models import MediaGrant, MediaRoom, Replay, StageSeat
     from chat.models import (
         Ban,
         Conversation,
@@ -194,6 +195,12 @@ def _rows_without_factories(edition, booth, session, talent, recruiter):
     )
     Ban.objects.create(user=recruiter)
     Report.objects.create(message=message, reporter=recruiter)
+    MediaRoom.objects.create(session=session, janus_room=1234, secret="s", pin="p")
+    MediaGrant.objects.create(
+        session=session, user=talent, role="viewer", token="t" * 32, feed_id=1
+    )
+    StageSeat.objects.create(session=session, user=talent, status="raised")
+    Replay.objects.create(session=session)
 
 
 def _url(model, view, *args):
