@@ -143,6 +143,7 @@ def _rows_without_factories(edition, booth, session, talent, recruiter):
     from django.utils import timezone
 
     from booths.models import BoothVisit, Brochure
+    from chat.calls.models import Call
     from chat.liveroom.media.models import MediaGrant, MediaRoom, Replay, StageSeat
     from chat.models import (
         Ban,
@@ -186,9 +187,10 @@ def _rows_without_factories(edition, booth, session, talent, recruiter):
     message = Message.objects.create(room=room, author=talent, body="Hello", client_id=uuid.uuid4())
     Event.objects.create(room=room, seq=1, kind="message")
     QueueEntry.objects.create(booth=booth, talent=talent)
-    Conversation.objects.create(
+    conversation = Conversation.objects.create(
         booth=booth, talent=talent, room=Room.objects.create(key="conversation:1")
     )
+    Call.objects.create(conversation=conversation, caller=talent, callee=recruiter, kind="video")
     TalentNote.objects.create(company=booth.company, talent=talent)
     Mute.objects.create(
         booth=booth, user=talent, until=now + timedelta(minutes=5), muted_by=recruiter
