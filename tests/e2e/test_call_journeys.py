@@ -227,15 +227,20 @@ def test_an_unanswered_call_is_missed_and_its_notice_goes_away(
             expect(staff.locator(".chat-call-record").last).to_contain_text(
                 "Missed voice call from Rita"
             )
+            live_time = staff.locator(".chat-call-record .chat-call-at").last.inner_text()
             me.goto(f"/chat/{conversation.pk}/")
             expect(me.locator(".chat-call-record").last).to_contain_text(
                 "Missed voice call from Rita"
             )
+            rendered_time = me.locator(".chat-call-record .chat-call-at").last.inner_text()
         finally:
             recruiter_context.close()
             talent_context.close()
 
     assert (Call.objects.get().status, Call.objects.get().end_reason) == ("missed", "no_answer")
+    # the record's time as added live and as rendered: one format, the expo's time ("HKT")
+    assert live_time == rendered_time
+    assert re.fullmatch(r"\d\d:\d\d HKT.*", rendered_time), rendered_time
 
 
 def test_a_call_forced_through_the_turn_relay_connects_with_the_servers_credentials(
