@@ -165,7 +165,11 @@ def test_a_voice_only_call_without_a_turn_server_goes_peer_to_peer(
     for page in (staff, me):
         assert later[page]["audioPacketsReceived"] > first[page]["audioPacketsReceived"] > 0
         assert later[page]["framesDecoded"] == 0
-        assert later[page]["localCandidateType"] == later[page]["remoteCandidateType"] == "host"
+        # Peer to peer, no relay: each side's own address. The far side's address may be
+        # learnt from its first connectivity check before its candidate arrives over signalling
+        # ("prflx", peer reflexive): the same address, found first.
+        assert later[page]["localCandidateType"] == "host"
+        assert later[page]["remoteCandidateType"] in ("host", "prflx")
     assert Call.objects.get().kind == "voice"
 
 
