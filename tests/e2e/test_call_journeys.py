@@ -287,8 +287,10 @@ def test_a_call_forced_through_the_turn_relay_connects_with_the_servers_credenti
             tc.close()
 
     for page in (staff, me):
+        # Each side sends through the relay. The far side's relay address may be learnt from
+        # its first check before its candidate arrives over signalling ("prflx").
         assert flowing[page]["localCandidateType"] == "relay"
-        assert flowing[page]["remoteCandidateType"] == "relay"
+        assert flowing[page]["remoteCandidateType"] in ("relay", "prflx")
         assert flowing[page]["framesDecoded"] > 0
     assert config["ice_transport_policy"] == "relay"
     assert config["ice_servers"][0]["username"].endswith(f":{recruiter.pk}")
