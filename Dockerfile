@@ -3,9 +3,10 @@ FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VAR_DIR=/var/lib/expo
 WORKDIR /app
-# janus-pp-rec and ffmpeg turn live-video recordings into replays (the Celery worker).
+# janus-pp-rec and ffmpeg turn live-video recordings into replays (the Celery worker); a CJK
+# TrueType font is embedded in certificate PDFs (names and titles in Chinese).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends janus-tools ffmpeg \
+    && apt-get install -y --no-install-recommends janus-tools ffmpeg fonts-wqy-microhei \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app expo && mkdir -p /var/lib/expo && chown expo /var/lib/expo
 COPY requirements.lock ./

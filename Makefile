@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The address `make run` serves on; links in emails, calendars and certificates use it too
+# unless SITE_URL is set (expo/settings.py).
+export HOST PORT
 
 .PHONY: help venv run serve serve-uvicorn seed test test-fast bench faults load lint fmt worker beat lock messages catalogues clean
 

@@ -168,6 +168,27 @@ def bench_page_cpu(ctx):
 
 
 @benchmark
+def bench_hall_page(ctx):
+    """The exhibition hall at ~10,000 booths: the first page and a later one (each card's open
+    jobs are counted for the page only; a correlated count per booth took 1-2 s on SQLite)."""
+    from django.test import Client
+
+    ctx.edition()
+    client = Client()
+    results = []
+    for name, path in (("GET /booths/", "/booths/"), ("GET /booths/?page=40", "/booths/?page=40")):
+        statuses = set()
+
+        def get(statuses=statuses, path=path):
+            statuses.add(client.get(path).status_code)
+
+        samples = timed(get, ctx.runs)
+        note = "" if statuses == {200} else f"ERROR: status {sorted(statuses)}"
+        results.append(Result(name, samples, 300, note))
+    return results
+
+
+@benchmark
 def bench_job_search(ctx):
     """Job search over ~100,000 jobs: five query shapes, warm and cold (bench/job_search.py)."""
     from bench.job_search import run

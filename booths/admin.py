@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from accounts.admin import UserAdmin
 from expo.lib.exports import ExpoExportMixin
@@ -15,7 +16,7 @@ from .resources import BoothResource, CompanyResource
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
     list_display = ["name", "hall", "position", "company_count"]
     list_editable = ["position"]
     search_fields = ["name", "hall"]

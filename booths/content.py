@@ -4,6 +4,7 @@ and re-encoded (resized, no EXIF)."""
 
 import io
 import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import markdown as markdown_lib
@@ -21,11 +22,23 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+# A list item right under a line of text ("Requirements:\n- Python"): Markdown wants a blank
+# line before a list, people do not write one.
+_LIST_AFTER_TEXT = re.compile(
+    r"(?m)^(?![ \t]*(?:[-*+]|\d+[.)])[ \t])(.*\S.*)\n(?=[ \t]*(?:[-*+]|\d+[.)])[ \t])"
+)
+
+
+def _markdown_html(text: str) -> str:
+    text = _LIST_AFTER_TEXT.sub(r"\1\n\n", text.replace("\r\n", "\n"))
+    return markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+
+
 def render_markdown(text: str) -> str:
     """Markdown to HTML that keeps only harmless tags; links get rel=nofollow noopener."""
     if not text:
         return ""
-    html = markdown_lib.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _markdown_html(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -33,6 +46,74 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer",
     )
+
+
+class _PlainText(HTMLParser):
+    """HTML of rendered Markdown to readable plain text: paragraphs apart, list items with a
+    bullet or their number, links as "text (address)", no markup left."""
+
+    BLOCKS = {"p", "h2", "h3", "h4", "h1", "h5", "h6", "blockquote", "pre", "table", "tr", "hr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.lists: list[list] = []  # [kind, next number]
+        self.href: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.out.append("\n\n")
+        elif tag in ("ul", "ol"):
+            self.lists.append([tag, 1])
+            if len(self.lists) == 1:
+                self.out.append("\n")
+        elif tag == "li":
+            indent = "  " * (len(self.lists) - 1)
+            if self.lists and self.lists[-1][0] == "ol":
+                self.out.append(f"\n{indent}{self.lists[-1][1]}. ")
+                self.lists[-1][1] += 1
+            else:
+                self.out.append(f"\n{indent}• ")
+        elif tag == "br":
+            self.out.append("\n")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+        elif tag in ("td", "th"):
+            self.out.append("\t")
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self.out.append("\n")
+        elif tag == "a" and self.href:
+            href = self.href.pop()
+            text = self.out[-1] if self.out else ""
+            if href and href not in text and not href.startswith("mailto:"):
+                self.out.append(f" ({href})")
+        elif tag in self.BLOCKS:
+            self.out.append("\n\n")
+
+    def handle_data(self, data):
+        if "\n" in data and not data.strip():
+            return  # the line breaks between tags in the rendered HTML
+        self.out.append(data)
+
+    def text(self):
+        joined = "".join(self.out)
+        lines = [line.rstrip() for line in joined.splitlines()]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown as plain text for places that show no HTML (calendar descriptions, plain-text
+    email): "**bold**" reads "bold", "- item" reads "• item", links keep their address."""
+    if not text:
+        return ""
+    html = _markdown_html(text)
+    parser = _PlainText()
+    parser.feed(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES))
+    parser.close()
+    return parser.text()
 
 
 # --- Video embeds ----------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import ExpoEdition, Track
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(TranslationTabularInline):
     model = Track
     extra = 0
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ExpoEdition)
-class ExpoEditionAdmin(admin.ModelAdmin):
+class ExpoEditionAdmin(TranslationAdmin):
     list_display = ["name", "starts_at", "ends_at", "time_zone", "is_current", "open_override"]
     list_filter = ["is_current"]
     search_fields = ["name", "slug"]
@@ -25,7 +26,7 @@ class ExpoEditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(TranslationAdmin):
     list_display = ["name", "edition", "position"]
     list_filter = ["edition"]
     search_fields = ["name"]

@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from expo.site import address_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.FileAwareEnv().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -32,12 +34,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
-# The site's public address, for links in emails sent outside a request (Celery tasks).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The site's public address, for links in emails, calendars and certificates. Unset, it is the
+# address the site is served on: HOST and PORT (as `make run HOST=... PORT=...` passes them),
+# and `runserver ADDR:PORT` puts its own address here when it starts.
+SITE_URL_IS_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = env.str("SITE_URL", default="") or address_url(
+    env.str("HOST", default="127.0.0.1"), env.int("PORT", default=8000)
+)
+# A TrueType CJK font embedded in certificate PDFs for names and titles in Chinese (Debian:
+# fonts-wqy-microhei); without it the PDF names reportlab's CID fonts and the reader supplies them.
+CERTIFICATE_FONT = env.str(
+    "CERTIFICATE_FONT", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "expo.embedded",  # its runserver wraps daphne's: the first app with a command wins
     "daphne",
+    "modeltranslation",  # before the admin: Chinese versions of organiser-managed names
     "expo.organiser.apps.OrganiserAdminConfig",  # django.contrib.admin with the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -171,6 +185,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TIMEZONE = "UTC"
+# With tasks run eagerly (no broker), `runserver` runs this schedule in a thread of its own
+# (expo/embedded_beat.py) unless EMBEDDED_BEAT=0; otherwise `celery beat` does.
+EMBEDDED_BEAT = env.bool("EMBEDDED_BEAT", default=True)
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: emails whose worker died are due again when their lease ends.
     "send-outbox": {
@@ -300,6 +317,13 @@ LANGUAGES = [
     ("zh-hant", _("Traditional Chinese")),
     ("zh-hans", _("Simplified Chinese")),
 ]
+# Organiser-managed names (sectors, halls, tracks, the edition, sessions) in each language, with
+# English as the fallback (expo/translation.py, booths/translation.py).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "zh-hant", "zh-hans")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Our own locale formats where Django's differ from how the visitors write (expo/formats/).
+FORMAT_MODULE_PATH = ["expo.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -4,7 +4,7 @@ Hard requirements: the talent's education meets the job's minimum, and a talent 
 GBA or overseas only sees jobs open to them. Then points: each shared skill 3, a sector the
 talent follows 2, the talent's level 2, an employment type they seek 1. The database picks the
 best CANDIDATES by sector, level and (on PostgreSQL) a skills text rank; Python scores those
-exactly and explains each match.
+exactly and explains each match. Jobs the talent applied to already come last, marked.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from expo.choices import Education, Region
 
-from .models import Job
+from .models import Application, Job
 from .search import query_terms
 
 EDUCATION_ORDER = [e.value for e in Education]  # sub-degree < bachelor < master < doctorate
@@ -29,6 +29,7 @@ class Match:
     job: Job
     score: int
     reasons: list = field(default_factory=list)
+    applied: bool = False  # the talent applied already: shown last, marked "Applied"
 
 
 def _eligible(edition, profile):
@@ -74,8 +75,20 @@ def jobs_for_profile(edition, profile, limit=SHOWN):
     )
     matches = [_score(job, profile, sector_ids, skills) for job in candidates]
     matches = [m for m in matches if m.score > 0]
+    applied = set(
+        Application.objects.filter(
+            talent_id=profile.user_id, job_id__in=[m.job.pk for m in matches]
+        ).values_list("job_id", flat=True)
+    )
+    for match in matches:
+        match.applied = match.job.pk in applied
+    # What the talent has not applied to yet comes first; then by fit, then newest.
     matches.sort(
-        key=lambda m: (-m.score, -(m.job.published_at.timestamp() if m.job.published_at else 0))
+        key=lambda m: (
+            m.applied,
+            -m.score,
+            -(m.job.published_at.timestamp() if m.job.published_at else 0),
+        )
     )
     return matches[:limit]
 

@@ -3,11 +3,12 @@
 import hashlib
 import json
 
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from booths.content import render_markdown
 from expo.choices import Education, EmploymentType, Level, Programme
 from expo.lib import fragments
 
@@ -163,7 +164,7 @@ def job_posting_ld(job, request):
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "title": job.title,
-        "description": strip_tags(job.description).replace("\n", "<br>"),
+        "description": render_markdown(job.description),  # HTML, as the page shows it
         "datePosted": (job.published_at or job.created_at).isoformat(),
         "url": url,
         "identifier": {"@type": "PropertyValue", "name": job.company.name, "value": str(job.pk)},

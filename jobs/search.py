@@ -38,9 +38,16 @@ A page is always the same number of queries: facets (on a cache miss), then one 
 ids and one for its rows; a typo adds the correction and a second facet query.
 
 On SQLite (the embedded `make run`): every word must appear (icontains) in the title, skills,
-description or company name; relevance is newest first; facets are counted with the ORM.
+description or company name, so a Chinese word matches inside Chinese text; a word that matches
+nothing is corrected to the closest title or skill word of the open jobs (difflib, the word list
+cached for WORD_LIST_SECONDS) and the search runs again, as on PostgreSQL; relevance is newest
+first; facets are counted with the ORM.
+
+Chinese: a run of Chinese characters in a query is a word of its own; on PostgreSQL it matches
+through the overlapping character pairs the job's vector holds (migration 0004).
 """
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -63,6 +70,11 @@ FACET_CACHE_SECONDS = 60
 FETCH_ALL_BELOW = 10_000  # matches read all through the GIN index, rather than a date walk
 TYPO_SIMILARITY = 0.25  # trigram similarity of a typo to a known word ("pyhton" ~ "python")
 WORD = re.compile(r"\w+")
+_IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{_IDEOGRAPHS}]+")
+CJK_OR_NOT = re.compile(f"[{_IDEOGRAPHS}]+|[^{_IDEOGRAPHS}]+")
+TYPO_CUTOFF = 0.75  # difflib ratio of a typo to a known word on SQLite ("pyhton" ~ "python")
+WORD_LIST_SECONDS = 300
 
 # (facet group, column of jobs_facetcombo / ORM path of the portable GROUP BY)
 FACETS = [
@@ -88,12 +100,31 @@ def clean_query(raw) -> str:
 
 
 def query_terms(text) -> list[str]:
-    return [w[:MAX_TERM_CHARS].lower() for w in WORD.findall(text)][:MAX_TERMS]
+    """The words of a query, lower-cased; a run of Chinese characters is a word of its own
+    ("C語言" is "c" and "語言"), since Chinese is written without spaces."""
+    terms = []
+    for word in WORD.findall(text):
+        terms += CJK_OR_NOT.findall(word[:MAX_TERM_CHARS].lower())
+    return terms[:MAX_TERMS]
+
+
+def is_chinese(term) -> bool:
+    return bool(CJK.match(term))
+
+
+def _term_query(term) -> str:
+    """One word as tsquery: a prefix term, or for Chinese the AND of its overlapping pairs of
+    characters (the job's vector holds the pairs of its Chinese text: migration 0004)."""
+    if is_chinese(term) and len(term) > 1:
+        pairs = dict.fromkeys(term[i : i + 2] for i in range(len(term) - 1))
+        return "(" + " & ".join(f"'{pair}'" for pair in pairs) + ")"
+    return f"'{term}':*"
 
 
 def tsquery_text(terms) -> str:
-    """A to_tsquery() string from word characters only: `'data':* & 'scien':*`."""
-    return " & ".join(f"'{term}':*" for term in terms)
+    """A to_tsquery() string from word characters only: `'data':* & 'scien':*`, Chinese as
+    pairs: `('嵌入' & '入式')`."""
+    return " & ".join(_term_query(term) for term in terms)
 
 
 def use_postgres():
@@ -378,6 +409,40 @@ def refresh_facets(edition):
     return _facets(edition, [], None, {}, refresh=True)[1]
 
 
+def _portable_words(edition) -> dict[str, int]:
+    """{word: jobs using it} over the titles and skills of `edition`'s open jobs: SQLite's
+    counterpart of jobs_searchword, cached for WORD_LIST_SECONDS."""
+    key = f"jobs:words:v1:{edition.pk}"
+    words = cache.get(key)
+    if words is None:
+        counter = Counter()
+        rows = Job.objects.open().filter(edition=edition).values_list("title", "skills")
+        for title, skills in rows.iterator(chunk_size=2000):
+            text = f"{title} {skills}".lower()
+            counter.update({w for w in WORD.findall(text) if len(w) >= 3 and not CJK.search(w)})
+        words = dict(counter)
+        cache.set(key, words, WORD_LIST_SECONDS)
+    return words
+
+
+def _portable_corrected(edition, terms):
+    """Each word that starts no known title or skill word, replaced by the closest one
+    (difflib's ratio, at least TYPO_CUTOFF; the more common word wins a tie)."""
+    words = _portable_words(edition)
+    corrected = []
+    for term in terms:
+        if is_chinese(term) or any(word.startswith(term) for word in words):
+            corrected.append(term)
+            continue
+        close = difflib.get_close_matches(term, words, n=5, cutoff=TYPO_CUTOFF)
+        scored = [
+            (round(difflib.SequenceMatcher(None, term, word).ratio(), 2), words[word], word)
+            for word in close
+        ]
+        corrected.append(max(scored)[2] if scored else term)
+    return corrected
+
+
 def text_filter(terms) -> Q:
     """The portable (SQLite) text condition: every word somewhere in the job."""
     condition = Q()
@@ -404,11 +469,17 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
 
     typed, fuzzy = [], False
     counts, total, empty = _facets(edition, terms, company, selected)
-    if terms and empty and use_postgres():
-        typo_key = "jobs:typo:v1:" + sha256("\x1f".join(terms).encode()).hexdigest()[:40]
+    if terms and empty:
+        text_key = "\x1f".join([str(edition.pk), *terms])
+        typo_key = "jobs:typo:v2:" + sha256(text_key.encode()).hexdigest()[:40]
         corrected = cache.get(typo_key)
         if corrected is None:
-            corrected = _corrected(terms)
+            if use_postgres():
+                corrected = _corrected(terms)
+            else:
+                corrected = _portable_corrected(edition, terms)
+            # Chinese words are kept as typed: similarity of spelling means nothing there.
+            corrected = [t if is_chinese(t) else c for t, c in zip(terms, corrected, strict=True)]
             cache.set(typo_key, corrected, FACET_CACHE_SECONDS)
         if corrected != terms:
             typed, terms, fuzzy = terms, corrected, True

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import TalentProfile
 from booths.access import staff_company
+from booths.content import render_markdown
 from booths.models import Sector
 from expo.context_processors import current_edition
 from expo.lib import fragments
@@ -117,6 +118,7 @@ def job_detail(request, pk, apply_form=None, status=200):
         apply_form = ApplyForm(profile_cv=bool(profile and profile.cv))
     context = {
         "job": job,
+        "description_html": render_markdown(job.description),
         "is_open": job.is_open(),
         "application": application,
         "profile": profile,

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('chat', '0004_live_day'),
-        ('schedule', '0002_meetings'),
+        ('schedule', '0003_meetings'),
     ]
 
     operations = [

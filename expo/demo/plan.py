@@ -59,6 +59,7 @@ TIME_ZONE = "Asia/Hong_Kong"
 SEED = "it-career-expo-2026"
 EXPO_DAYS = 30
 BATCH_SIZE = 1000
+ART_BOOTHS = 400  # booths that get generated logos and banners
 
 # --- The shape at scale 1 (the real 2022 expo: 280+ companies, 2,900+ jobs) ------------------
 # Companies with an approved booth, by programme.
@@ -978,6 +979,52 @@ def booth_description(company):
     )
 
 
+# Chinese names of common roles (Traditional, Simplified): jobs with these titles carry a short
+# Chinese summary, as Hong Kong and GBA employers often write, so that search in Chinese
+# (嵌入式, 数据) finds them.
+ROLE_ZH = {
+    "Software Engineer": ("軟件工程師", "软件工程师"),
+    "Backend Engineer": ("後端工程師", "后端工程师"),
+    "Frontend Engineer": ("前端工程師", "前端工程师"),
+    "Full-Stack Developer": ("全端開發工程師", "全栈开发工程师"),
+    "Mobile App Developer": ("流動應用程式開發員", "移动应用开发工程师"),
+    "DevOps Engineer": ("DevOps 工程師", "DevOps 工程师"),
+    "Cloud Engineer": ("雲端工程師", "云计算工程师"),
+    "Network Engineer": ("網絡工程師", "网络工程师"),
+    "Security Engineer": ("資訊保安工程師", "信息安全工程师"),
+    "Embedded Software Engineer": ("嵌入式軟件工程師", "嵌入式软件工程师"),
+    "Machine Learning Engineer": ("機器學習工程師", "机器学习工程师"),
+    "Data Scientist": ("數據科學家", "数据科学家"),
+    "Data Engineer": ("數據工程師", "数据工程师"),
+    "Data Analyst": ("數據分析師", "数据分析师"),
+    "Computer Vision Engineer": ("電腦視覺工程師", "计算机视觉工程师"),
+    "NLP Engineer": ("自然語言處理工程師", "自然语言处理工程师"),
+    "AI Research Engineer": ("人工智能研究工程師", "人工智能研究工程师"),
+    "Hardware Engineer": ("硬件工程師", "硬件工程师"),
+    "IC Design Engineer": ("集成電路設計工程師", "集成电路设计工程师"),
+    "Firmware Engineer": ("嵌入式韌體工程師", "嵌入式固件工程师"),
+    "RF Engineer": ("射頻工程師", "射频工程师"),
+    "Test Engineer": ("測試工程師", "测试工程师"),
+    "Robotics Engineer": ("機械人工程師", "机器人工程师"),
+    "Research Scientist": ("研究科學家", "研究科学家"),
+    "Bioinformatician": ("生物資訊學家", "生物信息学家"),
+}
+
+
+def _chinese_summary(job, company) -> str:
+    role = job.title.split(",")[0].split(" (")[0].removesuffix(" Intern")
+    for prefix in ("Senior ", "Lead ", "Principal ", "Junior ", "Graduate ", "Assistant "):
+        role = role.removeprefix(prefix)
+    names = ROLE_ZH.get(role)
+    if names is None:
+        return ""
+    traditional, simplified = names
+    lines = [f"中文簡介：{company.name}誠聘{traditional}，工作地點：{job.location}。"]
+    if job.open_to_gba:
+        lines.append(f"中文简介：{company.name}诚聘{simplified}，欢迎大湾区人才申请。")
+    return "\n\n".join(lines)
+
+
 def job_description(job, company):
     rng = random.Random(job.text_seed)
     product = rng.choice(SECTOR_PRODUCTS[job.sector])
@@ -1020,4 +1067,7 @@ def job_description(job, company):
             "worldwide; research posts may be supported by the Research Talent "
             "Hub."
         )
+    chinese = _chinese_summary(job, company)
+    if chinese:
+        paragraphs.append(chinese)
     return "\n\n".join(paragraphs)

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from expo.lib import fragments
 
 from .plan import (
+    ART_BOOTHS,
     BATCH_SIZE,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -139,10 +140,12 @@ class _Writer:
         self._sectors()
         self._companies()
         self._booths()
+        self._booth_art()
         self._jobs()
         self._people()
         self._tracks()
         self._sessions()
+        self._chinese_names()
         self._registrations()
         self._applications()
         self.result.seconds = time.monotonic() - self.started
@@ -242,6 +245,34 @@ class _Writer:
             missing.append(booth)
         _bulk(Booth, missing)
         self.step("booths", len(missing), len(self.plan.companies) - len(missing))
+
+    def _booth_art(self):
+        """Generated logos and banners (expo/demo/art.py) for the approved booths that have none,
+        up to ART_BOOTHS of them (the real expo's scale; a --scale run for benchmarks stays
+        fast). Idempotent: booths with artwork keep it."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from booths.models import Booth
+
+        from . import art as demo_art
+
+        slugs = {pk: slug for slug, pk in self.company_ids.items()}
+        bare = list(
+            Booth.objects.filter(edition=self.edition, status="approved", logo="")
+            .select_related("company__sector")
+            .order_by("pk")[:ART_BOOTHS]
+        )
+        for booth in bare:
+            slug = slugs.get(booth.company_id, str(booth.company_id))
+            logo = demo_art.logo_png(booth.company.name, slug)
+            banner = demo_art.banner_jpeg(slug, booth.company.sector.slug)
+            booth.logo = default_storage.save(f"booths/logos/demo-{slug}.png", ContentFile(logo))
+            booth.banner = default_storage.save(
+                f"booths/banners/demo-{slug}.jpg", ContentFile(banner)
+            )
+        Booth.objects.bulk_update(bare, ["logo", "banner"], batch_size=500)
+        self.step("booth artwork", len(bare), 0)
 
     def _jobs(self):
         from jobs.bulk import deferred_search_upkeep
@@ -389,6 +420,37 @@ class _Writer:
         _bulk(Track, missing)
         self.tracks = dict(Track.objects.filter(edition=self.edition).values_list("slug", "pk"))
         self.step("tracks", len(missing), len(TRACKS) - len(missing))
+
+    def _chinese_names(self):
+        """The organiser's names in Traditional and Simplified Chinese (expo/demo/zh.py), written
+        into their translation columns; English stays the fallback. Idempotent."""
+        from booths.models import Sector
+        from expo.models import ExpoEdition, Track
+        from expo.schedule.models import Session
+
+        from . import zh as demo_zh
+
+        def columns(field, pair):
+            return {f"{field}_zh_hant": pair[0], f"{field}_zh_hans": pair[1]}
+
+        ExpoEdition.objects.filter(pk=self.edition.pk).update(
+            **columns("name", demo_zh.EDITION["name"]),
+            **columns("tagline", demo_zh.EDITION["tagline"]),
+        )
+        for slug, pair in demo_zh.SECTORS.items():
+            hall = SECTORS[slug][1]
+            Sector.objects.filter(slug=slug).update(
+                **columns("name", pair), **columns("hall", demo_zh.hall(hall))
+            )
+        for slug, (name, description) in demo_zh.TRACKS.items():
+            Track.objects.filter(edition=self.edition, slug=slug).update(
+                **columns("name", name), **columns("description", description)
+            )
+        for title, pair in demo_zh.EVENTS.items():
+            Session.objects.filter(edition=self.edition, kind="event", title_en=title).update(
+                **columns("title", pair)
+            )
+        self.step("chinese names", 0, 0)
 
     def _session_key(self, session):
         booth = None

@@ -59,6 +59,15 @@ class OutboxEmailBackend(BaseEmailBackend):
         return len(email_messages)
 
 
+def _zone(name):
+    import zoneinfo
+
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def send_templated_email(name, recipients, context, reply_to=None, attachments=None):
     """Send the email trio templates/<name>_subject.txt, <name>_body.txt and <name>_body.html.
 
@@ -93,6 +102,8 @@ def send_templated_email(name, recipients, context, reply_to=None, attachments=N
             }
             if not isinstance(recipient, str):
                 ctx.setdefault("user", recipient)
+                # times in the recipient's own zone beside Hong Kong's, as on the site
+                ctx.setdefault("visitor_tz", _zone(getattr(recipient, "time_zone", "")))
             subject = " ".join(render_to_string(f"{name}_subject.txt", ctx).split())
             text = render_to_string(f"{name}_body.txt", ctx)
             html = render_to_string(f"{name}_body.html", ctx)

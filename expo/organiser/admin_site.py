@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expo.lib.admin_permissions import has_admin_permissions, permission_required
 from expo.lib.charts import bar_chart, labelled
+from expo.lib.formatting import format_date
 
 from .consumers import OPERATIONS_PERMISSIONS
 
@@ -48,7 +49,7 @@ class ExpoAdminSite(admin.AdminSite):
                 data=data,
                 applications_chart=bar_chart(
                     labelled(
-                        (day.strftime("%d %b"), n)
+                        (format_date(day, "j M"), n)
                         for day, n in data["activity"]["applications_per_day"]
                     )
                 ),

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from expo.lib.readonly_admin import ReadOnlyAdmin
 
@@ -19,6 +20,7 @@ from .models import (
     Slide,
     Stage,
     StageEvent,
+    certificate_code,
 )
 from .services import cancel_session
 
@@ -30,7 +32,7 @@ class SlideInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TranslationAdmin):
     list_display = [
         "title",
         "kind",
@@ -111,8 +113,19 @@ class CertificateAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "session", "issued_at"]
     list_select_related = ["session"]
     search_fields = ["code", "name", "user__email", "session__title"]
-    readonly_fields = ["code", "issued_at", "attended_seconds"]
     autocomplete_fields = ["session", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        """An organiser issuing a certificate by hand states the time attended; once issued,
+        the code, time and date are the record and stay as they are."""
+        if obj is None:
+            return ["code", "issued_at"]
+        return ["code", "issued_at", "attended_seconds"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.code:
+            obj.code = certificate_code()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Notice)

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from booths.content import markdown_to_text
 from expo.lib.urls import absolute_reverse, site_url
 
 PRODID = "-//Virtual Career Expo//Schedule//EN"
@@ -22,7 +23,8 @@ def _event(session, now) -> Event:
     event.add("dtend", session.ends_at)
     event.add("summary", session.title)
     host = session.host_booth.company.name if session.host_booth_id else session.edition.organiser
-    lines = [line for line in (host, session.speakers, session.description) if line]
+    description = markdown_to_text(session.description)  # calendars show no Markdown
+    lines = [line for line in (host, session.speakers, description) if line]
     lines.append(url)
     event.add("description", "\n\n".join(lines))
     event.add("url", url)

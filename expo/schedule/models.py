@@ -419,7 +419,7 @@ class MeetingSlotQuerySet(models.QuerySet):
 class MeetingSlot(models.Model):
     """A recruiter's time for one talent (capacity 1): booked for a 1:1 chat, or offered in an
     interview invitation. One recruiter's active slots never overlap: a PostgreSQL exclusion
-    constraint (migration 0002_meetings) backs the check in expo.schedule.meetings."""
+    constraint (migration 0003_meetings) backs the check in expo.schedule.meetings."""
 
     booth = models.ForeignKey(
         "booths.Booth",

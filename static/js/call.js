@@ -149,11 +149,14 @@
     li.appendChild(text);
     var at = new Date(data.rang_at);
     if (!isNaN(at)) {
-      var when = document.createElement("time");
+      /* the same text as the rendered record (expo_time): "23:31 HKT (16:31 your time)" */
+      var when = document.createElement("span");
       when.className = "chat-call-at";
-      when.setAttribute("datetime", data.rang_at);
-      when.textContent = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      var stamp = document.createElement("time");
+      stamp.setAttribute("datetime", data.rang_at);
+      when.appendChild(stamp);
       li.appendChild(when);
+      window.Expo.fillTime(stamp);
     }
     list.appendChild(li);
     var empty = root.querySelector("[data-chat-empty]");

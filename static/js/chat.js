@@ -40,11 +40,6 @@
     });
   }
 
-  function localTime(iso) {
-    var d = new Date(iso);
-    if (isNaN(d)) return "";
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
 
   /* Text with clickable links, built from text nodes and <a> elements only. */
   function fillLinked(node, text) {
@@ -108,7 +103,7 @@
     var body = li.querySelector(".chat-body");
     if (body && !body.querySelector("em")) fillLinked(body, body.textContent.trim());
     var time = li.querySelector("time");
-    if (time && !time.textContent) time.textContent = localTime(time.getAttribute("datetime"));
+    if (time && !time.textContent) window.Expo.fillTime(time);
     var me = this.opts.userId;
     var author = li.getAttribute("data-author-id");
     if (!me || li.querySelector(".chat-actions") || li.classList.contains("chat-msg-deleted")) return;
@@ -151,9 +146,9 @@
     }
     var time = document.createElement("time");
     time.setAttribute("datetime", m.sent_at);
-    time.className = "ms-1";
-    time.textContent = localTime(m.sent_at);
+    meta.appendChild(document.createTextNode(" "));
     meta.appendChild(time);
+    window.Expo.fillTime(time);
     li.appendChild(meta);
     var body = document.createElement("div");
     body.className = "chat-body";

@@ -51,6 +51,49 @@
       (location.protocol === "https:" ? "; Secure" : "");
   }
 
+  /* ---- Times: the same text as the server's expo.lib.formatting.moment ---------------------- */
+  function clock(date, zone) {
+    try {
+      return new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      }).format(date);
+    } catch (e) {
+      return "";
+    }
+  }
+
+  /* A time of day as the pages write it: {expo: "23:31 HKT", visitor: "16:31 your time" or
+     null when the visitor's zone (as the server knows it, <body data-visitor-tz>) shows the
+     same time}. */
+  Expo.formatTime = function (iso) {
+    var date = new Date(iso);
+    if (isNaN(date)) return null;
+    var body = document.body.dataset;
+    var here = clock(date, body.expoTz || "Asia/Hong_Kong");
+    var result = { expo: here + " " + (body.hkt || "HKT"), visitor: null };
+    if (body.visitorTz) {
+      var theirs = clock(date, body.visitorTz);
+      if (theirs && theirs !== here) result.visitor = theirs + " " + (body.yourTime || "your time");
+    }
+    return result;
+  };
+
+  /* Fill a <time datetime> element (and the "(... your time)" after it) as expo_time does. */
+  Expo.fillTime = function (node) {
+    var found = Expo.formatTime(node.getAttribute("datetime"));
+    if (!found) return;
+    node.textContent = found.expo;
+    var next = node.nextElementSibling;
+    if (next && next.hasAttribute("data-visitor-time")) next.remove();
+    if (found.visitor) {
+      var span = document.createElement("span");
+      span.className = "muted";
+      span.setAttribute("data-visitor-time", "");
+      span.textContent = "(" + found.visitor + ")";
+      node.after(" ", span);
+    }
+  };
+
   /* ---- Toasts ------------------------------------------------------------------------- */
   function isSafeLocalUrl(url) {
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" &&

@@ -48,6 +48,14 @@
       pill.textContent = label(status);
       pill.classList.toggle("is-live", status === "live");
       pill.classList.toggle("is-ended", status === "ended");
+      // The host's controls follow the stage: "Go live" until it is live, then the slides and
+      // "End"; nothing once it has ended.
+      var show = { go_live: status === "waiting", prev: status === "live", next: status === "live",
+                   end: status === "live" };
+      Object.keys(show).forEach(function (action) {
+        var control = root.querySelector('[data-action="' + action + '"]');
+        if (control) control.hidden = !show[action];
+      });
     }
 
     function showSlide(announce) {
@@ -96,7 +104,8 @@
       li.appendChild(body);
       var meta = document.createElement("p");
       meta.className = "question-meta small muted mb-1";
-      meta.textContent = (q.author || "") + " · " + label("votes", { n: q.votes });
+      meta.textContent = (q.author || "") + " · " +
+        label(q.votes === 1 ? "votes-one" : "votes", { n: q.votes });
       li.appendChild(meta);
       var actions = document.createElement("div");
       actions.className = "d-flex flex-wrap gap-1 align-items-center";

@@ -39,7 +39,13 @@
       rows.appendChild(empty);
     }
     tbody.replaceChildren(rows);
-    if (snapshot.at) { updated.textContent = new Date(snapshot.at).toLocaleTimeString(); }
+    if (snapshot.at) {
+      // Hong Kong time, 24-hour, as every time in the admin
+      updated.textContent = new Intl.DateTimeFormat("en-GB", {
+        timeZone: "Asia/Hong_Kong", hour: "2-digit", minute: "2-digit", second: "2-digit",
+        hourCycle: "h23"
+      }).format(new Date(snapshot.at));
+    }
   }
 
   function connect() {

@@ -28,6 +28,7 @@ def embedded_env(var_dir):
             "EMAIL_URL",
             "DEBUG",
             "SECRET_KEY",
+            "SITE_URL",
         }
     }
     return {**env, "VAR_DIR": str(var_dir)}
@@ -136,3 +137,64 @@ def test_seed_output_names_the_demo_accounts(embedded_server):
 
     for email in ("talent@demo.expo", "employer@demo.expo", "organiser@demo.expo"):
         assert email in seed_output
+
+
+def test_links_in_calendars_use_the_address_the_site_is_served_on(embedded_server):
+    """Without SITE_URL, runserver's own address is the site's address (`make run PORT=8301`
+    linked to :8000 before)."""
+    import re
+
+    base, _, _ = embedded_server
+    _, schedule = fetch(base + "/schedule/")
+    session_id = re.search(r'href="/sessions/(\d+)/"', schedule)[1]
+
+    _, ics = fetch(f"{base}/sessions/{session_id}/calendar.ics")
+
+    assert f"URL:{base}/sessions/{session_id}/" in ics.replace("\r\n ", "")
+
+
+def test_the_embedded_server_runs_the_beat_schedule(embedded_server):
+    """No Celery worker or beat in `make run`: runserver runs the schedule in-process, so the
+    demo's registrations for sessions starting soon get their reminders (Notice rows) within
+    a minute or so of the server starting."""
+    _, _, var_dir = embedded_server
+    deadline = time.monotonic() + 150
+    count = 0
+    while count == 0 and time.monotonic() < deadline:
+        count = int(
+            subprocess.run(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "shell",
+                    "--no-imports",
+                    "-c",
+                    "from expo.schedule.models import Notice; print(Notice.objects.count())",
+                ],
+                cwd=ROOT,
+                env=embedded_env(var_dir),
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()[-1]
+        )
+    assert count > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("嵌入式", None), ("pyhton", "python"), ("enginer", "engineer"), ("數據", None)],
+)
+def test_embedded_search_finds_chinese_words_and_forgives_typos(embedded_server, text, shown):
+    """SQLite search in `make run` (issue 15: these found 0 jobs and no suggestion)."""
+    import re
+    import urllib.parse
+
+    base, _, _ = embedded_server
+
+    _, html = fetch(f"{base}/jobs/?q={urllib.parse.quote(text)}")
+
+    total = int(re.search(r"([\d,]+) open jobs?", html)[1].replace(",", ""))
+    assert total > 0
+    if shown:
+        assert f"Showing results for “{shown}”" in html

@@ -5,6 +5,8 @@ contexts.
 live_server speaks no websockets, so the app is served by uvicorn (as in production) in a
 subprocess against the test database and the harness's Redis (tests/chat/servers.py)."""
 
+import re
+
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
@@ -15,13 +17,14 @@ from tests.e2e.conftest import WAIT_MS
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in_context(browser, base_url, user):
+def signed_in_context(browser, base_url, user, timezone_id=None):
     client = Client()
     client.force_login(user)
-    context = browser.new_context(base_url=base_url)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
+    context = browser.new_context(base_url=base_url, timezone_id=timezone_id)
+    cookies = [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+    if timezone_id:  # what expo.js remembers on the first page
+        cookies.append({"name": "visitor_tz", "value": timezone_id, "url": base_url})
+    context.add_cookies(cookies)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return context, page
@@ -33,7 +36,7 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
     with uvicorn_servers(1) as (port,):
         base = f"http://127.0.0.1:{port}"
         recruiter_context, staff = signed_in_context(browser, base, recruiter)
-        talent_context, me = signed_in_context(browser, base, talent)
+        talent_context, me = signed_in_context(browser, base, talent, "Europe/London")
         try:
             staff.goto("/console/chat/")
             expect(staff.locator("[data-chat-state]")).to_have_text("Live")
@@ -61,6 +64,14 @@ def test_talent_queues_recruiter_accepts_and_they_chat_with_typing_and_read_rece
             expect(me.locator("[data-chat-typing]")).to_have_text("Rita is typing…")
             staff.get_by_label("Your message").press("Enter")
             expect(me.locator(".chat-msg").last).to_contain_text("Hello Tess")
+            # A message added live reads the same as one the server renders on reload.
+            meta = me.locator(".chat-msg").last.locator(".chat-meta")
+            hkt_then_london = r"([01]\d|2[0-3]):[0-5]\d HKT \(([01]\d|2[0-3]):[0-5]\d your time\)"
+            live_time = re.search(hkt_then_london, meta.inner_text())
+            assert live_time, meta.inner_text()
+            me.reload()
+            expect(me.locator("[data-chat-state]")).to_have_text("Live")
+            expect(meta).to_contain_text(live_time[0])
 
             me.get_by_label("Your message").fill("Hi Rita <b>not bold</b> https://example.org")
             me.get_by_role("button", name="Send").click()

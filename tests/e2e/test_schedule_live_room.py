@@ -64,6 +64,8 @@ def test_talent_registers_follows_the_hosts_slides_and_gets_a_question_answered(
             expect(host.locator("#connection-state")).to_have_text("Connected")
             host.get_by_role("button", name="Go live").click()
             expect(me.locator("#stage-status")).to_have_text("Live now")
+            expect(host.get_by_role("button", name="Go live")).to_be_hidden()
+            expect(host.get_by_role("button", name="End the session")).to_be_visible()
             expect(me.locator("#slide-status")).to_have_text("Slide 1 of 3")
 
             host.get_by_role("button", name="Next slide").click()
@@ -74,6 +76,10 @@ def test_talent_registers_follows_the_hosts_slides_and_gets_a_question_answered(
             me.get_by_role("button", name="Ask", exact=True).click()
             question = host.locator("#questions li", has_text="Do you hire <interns>?")
             expect(question).to_be_visible()
+            expect(question).to_contain_text("0 votes")
+            host.get_by_role("button", name="Upvote").click()
+            expect(question).to_contain_text("1 vote")
+            expect(question).not_to_contain_text("1 votes")
             question.get_by_role("button", name="Mark answered").click()
 
             mine = me.locator("#questions li", has_text="Do you hire <interns>?")

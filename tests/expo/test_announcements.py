@@ -175,7 +175,7 @@ def test_the_organiser_sends_from_admin_and_a_second_click_sends_nothing(
     announcement = announcement_for(edition)
     client.force_login(organiser)
     changelist = reverse("admin:organiser_announcement_changelist")
-    data = {"action": "send_announcements", "_selected_action": [announcement.pk]}
+    data = {"action": "send_announcements", "_selected_action": [announcement.pk], "confirm": "yes"}
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(changelist, data)
@@ -219,3 +219,42 @@ def test_deliveries_marked_sent_have_their_emails_in_the_outbox_even_if_the_work
     outbox.send_due()  # the sweep after the worker's restart
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(marked)
+
+
+@pytest.mark.django_db
+def test_sending_asks_for_confirmation_with_the_recipient_count_first(
+    client, organiser, edition, django_capture_on_commit_callbacks
+):
+    for _ in range(3):
+        UserFactory()
+    announcement = announcement_for(edition)
+    client.force_login(organiser)
+    changelist = reverse("admin:organiser_announcement_changelist")
+    chosen = {"action": "send_announcements", "_selected_action": [announcement.pk]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(changelist, chosen)
+
+    html = asked.content.decode()
+    assert "The emails go to 3 people" in html
+    assert 'value="Yes, send to 3 people"' in html
+    assert mail.outbox == []
+    assert Announcement.objects.get(pk=announcement.pk).status == "draft"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {**chosen, "confirm": "yes"})
+
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_banner_without_an_end_runs_until_the_expo_closes(
+    client, edition, talent, django_capture_on_commit_callbacks
+):
+    announcement = announcement_for(edition, banner_text="Welcome to the expo", banner_until=None)
+    send(announcement, django_capture_on_commit_callbacks)
+
+    announcement.refresh_from_db()
+    assert announcement.banner_until == edition.ends_at
+    client.force_login(talent)
+    assert "Welcome to the expo" in client.get("/").content.decode()

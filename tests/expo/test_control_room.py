@@ -78,9 +78,13 @@ def test_admin_changes_are_in_the_audit_log(client, organiser, booth_a):
     client.post(
         reverse("admin:booths_sector_change", args=[booth_a.company.sector.pk]),
         {
-            "name": "Renamed hall",
+            "name_en": "Renamed hall",  # each language has its own field (modeltranslation)
+            "name_zh_hant": "",
+            "name_zh_hans": "",
             "slug": booth_a.company.sector.slug,
-            "hall": "",
+            "hall_en": "",
+            "hall_zh_hant": "",
+            "hall_zh_hans": "",
             "position": 1,
         },
     )

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from booths.models import Booth
@@ -75,3 +76,23 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
         response = client.get(reverse("admin:dashboard") + "?refresh=1")
 
     assert response.status_code == 200
+
+
+def test_charts_have_axis_titles_round_ticks_and_a_value_on_every_bar():
+    from expo.lib.charts import bar_chart, labelled
+
+    chart = bar_chart(labelled([("AI & Data Analytics", 624), ("BioTech", 204), ("Fintech", 37)]))
+    html = render_to_string(
+        "admin/organiser/_bar_chart.html",
+        {
+            "chart": chart,
+            "chart_id": "c",
+            "caption": "Jobs",
+            "x_title": "Sector",
+            "y_title": "Open jobs",
+        },
+    )
+
+    assert [line["value"] for line in chart["grid"]] == [0, 250, 500, 750, 1000]
+    for text in ("Sector", "Open jobs", ">624<", ">204<", ">37<", ">1,000<", ">AI &amp; Data"):
+        assert text in html, text

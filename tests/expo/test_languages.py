@@ -144,3 +144,83 @@ def test_the_expo_date_filter_used_by_emails_follows_the_language():
 
     assert render(source, "en", when=WHEN) == "Wednesday 4 March 2026, 14:05"
     assert render(source, "zh-hans", when=WHEN) == "2026年3月4日（星期三）14:05"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_numbers_keep_their_thousands_separators_in_every_language(language):
+    with translation.override(language):
+        rendered = Template("{% load humanize %}{{ n|intcomma }}").render(Context({"n": 3261}))
+
+    assert rendered == "3,261"
+
+
+def test_a_salary_reads_with_separators_in_chinese(client, edition):
+    from tests.factories import JobFactory
+
+    job = JobFactory(edition=edition, salary_min=18000, salary_max=22000)
+
+    page = client.get(job.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+
+    assert "港元 18,000 – 22,000" in page
+
+
+def test_the_default_time_is_24_hour_in_every_language():
+    assert ">4 Mar 2026, 14:05 HKT</time>" in render("{% expo_time when %}", "en", when=WHEN)
+    assert "p.m." not in render("{% expo_time when %}", "en", when=WHEN)
+
+
+def test_emails_give_hong_kong_time_and_the_recipient_s_own(edition):
+    from expo.schedule import services as schedule_services
+    from tests.factories import SessionFactory
+
+    user = UserFactory(time_zone="Europe/London", language="en")
+    session = SessionFactory(edition=edition, starts_at=WHEN, ends_at=WHEN + dt.timedelta(hours=1))
+
+    with translation.override("en"):
+        schedule_services.send_schedule_email("registered", user, {"session": session})
+
+    body = mail.outbox[-1].body
+    assert (
+        "When: Wednesday 4 March 2026, 14:05 HKT (Wednesday 4 March 2026, 06:05 your time)" in body
+    )
+
+
+def test_no_template_formats_a_time_its_own_way():
+    """Every date and time goes through expo_time / expo_moment / expo_date (expo.lib.formatting):
+    Django's |date and |time and bare datetimes ({{ x.created_at }}) each pick their own
+    format ("Jan. 7, 2027, 8:42 p.m." beside "7 Jan 2027")."""
+    import re
+    from pathlib import Path
+
+    allowed = {
+        'd|date:"Y-m-d"',  # a value in a link, not text
+        'd|date:"D"',  # a weekday name
+        'data.computed_at|time:"H:i:s"',  # the admin dashboard's refresh time, 24-hour
+        "{{ m.sent_at }}",  # an ISO time in <time datetime>, written out by Expo.fillTime
+    }
+    pattern = re.compile(
+        r"[\w.]+\|(?:date|time)\b(?::\"[^\"]*\")?"
+        r"|\{\{ ?[\w.]+_at ?\}\}|\{\{ ?[\w.]+\.deadline ?\}\}"
+    )
+    found = []
+    for path in Path(settings.BASE_DIR, "templates").rglob("*.*"):
+        for match in pattern.findall(path.read_text(encoding="utf-8")):
+            if match not in allowed:
+                found.append(f"{path.name}: {match}")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "1,234 booths"), ("zh-hant", "1,234 個展位")]
+)
+def test_a_count_inside_a_sentence_keeps_its_separator(rf, language, expected):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(1234), 24).get_page(1)
+    with translation.override(language):
+        html = render_to_string(
+            "booths/_hall_results.html", {"page": page, "booths": []}, request=rf.get("/")
+        )
+
+    assert expected in " ".join(html.split())

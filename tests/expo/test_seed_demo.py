@@ -58,7 +58,11 @@ class Seeded:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -82,6 +86,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+    media.disable()
 
 
 @pytest.fixture
@@ -313,3 +318,39 @@ def test_the_plan_is_deterministic():
     assert [j.title for j in first.jobs] == [j.title for j in second.jobs]
     assert [c.slug for c in first.companies] == [c.slug for c in second.companies]
     assert first.applications == second.applications
+
+
+def test_approved_booths_get_varied_generated_logos_and_banners(edition):
+    from PIL import Image
+
+    booths = list(Booth.objects.filter(edition=edition, status=Booth.Status.APPROVED))
+    assert booths and all(b.logo and b.banner for b in booths)
+    logos, banners = set(), set()
+    for booth in booths[:12]:
+        with booth.logo.open("rb") as handle:
+            logo = handle.read()
+        with booth.banner.open("rb") as handle:
+            banner = Image.open(handle)
+            banner.load()
+        logos.add(logo)
+        banners.add(banner.tobytes()[:5000])
+        assert Image.open(booth.logo.path).size == (256, 256)
+        assert banner.size == (1200, 300)
+    assert len(logos) == 12 and len(banners) == 12  # no two alike
+
+
+def test_the_organiser_s_names_are_seeded_in_chinese_with_english_beside(edition):
+    from django.utils import translation
+
+    from expo.schedule.models import Session
+
+    with translation.override("zh-hant"):
+        sector = Sector.objects.get(slug="ai-data-analytics")
+        assert (sector.name, sector.hall) == ("人工智能及數據分析", "2號展館")
+        assert ExpoEdition.objects.get(pk=edition.pk).tagline == "香港創新科技職位，盡在一處"
+        assert Track.objects.get(edition=edition, slug="deep-tech-training").name == "深科技培訓"
+    with translation.override("zh-hans"):
+        event = Session.objects.get(edition=edition, title_en="Virtual banking in Hong Kong")
+        assert event.title == "香港的虚拟银行"
+    with translation.override("en"):
+        assert Sector.objects.get(slug="ai-data-analytics").name == "AI & Data Analytics"

@@ -47,6 +47,22 @@ def test_jobs_are_ranked_by_fit_and_say_why(client, talent, edition):
     assert "Skills you have: Python, SQL" in response.content.decode()
 
 
+def test_a_job_already_applied_to_comes_last_and_says_applied(client, talent, edition):
+    from tests.factories import ApplicationFactory
+
+    TalentProfileFactory(user=talent, skills="Python, SQL")
+    best = JobFactory(edition=edition, title="Best", skills="Python, SQL")
+    JobFactory(edition=edition, title="Good", skills="Python")
+    ApplicationFactory(job=best, talent=talent)
+    client.force_login(talent)
+
+    response = client.get("/jobs/for-you/")
+
+    matches = response.context["matches"]
+    assert [(m.job.title, m.applied) for m in matches] == [("Good", False), ("Best", True)]
+    assert response.content.decode().count("data-applied") == 1
+
+
 def test_gba_talent_only_see_jobs_open_to_the_gba(client, talent, edition, company_a):
     TalentProfileFactory(user=talent, region="gba", skills="Python")
     JobFactory(edition=edition, company=company_a, title="Open", skills="Python", open_to_gba=True)

@@ -125,3 +125,19 @@ def test_company_feed_lists_only_that_company(client, job_a, job_b, company_a):
 
 def test_feed_of_an_unknown_company_is_a_404(client, edition):
     assert client.get("/feeds/companies/nope/jobs/").status_code == 404
+
+
+def test_a_description_s_list_renders_as_bullets_not_dashes(client, edition, company_a):
+    from tests.factories import JobFactory
+
+    job = JobFactory(
+        edition=edition,
+        company=company_a,
+        description="What you will do:\n- Build **sensors**\n- Test them\n\n<script>x()</script>",
+    )
+
+    html = client.get(job.get_absolute_url()).content.decode()
+
+    assert "<ul>\n<li>Build <strong>sensors</strong></li>\n<li>Test them</li>\n</ul>" in html
+    assert "- Build" not in html
+    assert "<script>x()" not in html

@@ -53,8 +53,32 @@ class AnnouncementAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = {
+            "banner_until": _("Leave blank to show the banner until the expo closes."),
+            **kwargs.get("help_texts", {}),
+        }
+        return super().get_form(request, obj, **kwargs)
+
     @admin.action(description=_("Send the selected announcements"), permissions=["change"])
     def send_announcements(self, request, queryset):
+        """First a confirmation page with each announcement's recipient count; sending
+        happens only when the organiser confirms it there."""
+        if request.POST.get("confirm") != "yes":
+            rows = [(a, services.segment_users(a).count()) for a in queryset]
+            return TemplateResponse(
+                request,
+                "admin/organiser/announcement/send_confirmation.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Send these announcements?"),
+                    "rows": rows,
+                    "total": sum(count for _a, count in rows),
+                    "queryset": queryset,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
         started = sum(services.request_send(pk) for pk in queryset.values_list("pk", flat=True))
         skipped = queryset.count() - started
         if started:

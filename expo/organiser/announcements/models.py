@@ -77,6 +77,15 @@ class Announcement(models.Model):
     def __str__(self):
         return self.subject
 
+    def save(self, *args, **kwargs):
+        # A banner with no end date would never show (the banner shows while banner_until is
+        # ahead): it runs until the expo closes.
+        if self.banner_text and self.banner_until is None and self.edition_id:
+            self.banner_until = self.edition.ends_at
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "banner_until"}
+        super().save(*args, **kwargs)
+
 
 class AnnouncementDelivery(models.Model):
     """One recipient of one announcement. The unique constraint makes sending idempotent: a row

@@ -42,6 +42,31 @@ def test_a_session_ics_holds_one_event_with_its_times_in_utc(client, edition):
     assert str(calendar["version"]) == "2.0"
 
 
+def test_a_calendar_description_is_plain_text_not_markdown(client, edition):
+    session = SessionFactory(
+        edition=edition,
+        host_booth=None,
+        speakers="",
+        description=(
+            "**Hands-on** session: bring a laptop.\n\n"
+            "- Python 3.11\n- A [GitHub](https://github.com) account\n\n"
+            "Questions: `#expo-help` & <b>more</b>"
+        ),
+    )
+
+    calendar = parse(client.get(reverse("expo:session_ics", args=[session.pk])))
+
+    description = str(calendar.walk("VEVENT")[0]["description"])
+    url = description.rsplit("\n\n", 1)[-1]
+    assert description == (
+        "Hands-on session: bring a laptop.\n\n"
+        "• Python 3.11\n• A GitHub (https://github.com) account\n\n"
+        "Questions: #expo-help & more\n\n"
+        f"{url}"
+    )
+    assert url.endswith(reverse("expo:session", args=[session.pk]))
+
+
 def test_the_personal_feed_lists_only_registered_sessions(client, edition, talent):
     registered = SessionFactory(edition=edition, title="Going")
     waitlisted = SessionFactory(edition=edition, title="Waiting")

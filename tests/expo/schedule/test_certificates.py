@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -190,6 +191,93 @@ def test_the_holder_downloads_a_pdf_with_the_details(client, session, talent):
         f"/certificates/{certificate.code}/",
     ):
         assert expected in text
+
+
+def pdf_of(client, certificate, language="en"):
+    client.force_login(certificate.user)
+    response = client.get(
+        reverse("expo:certificate_pdf", args=[certificate.code]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert response["Content-Type"] == "application/pdf"
+    return PdfReader(io.BytesIO(response.content))
+
+
+@pytest.mark.parametrize("font", ["embedded", "reader's CID font"])
+def test_a_chinese_name_title_and_track_print_in_chinese_not_question_marks(
+    client, session, talent, settings, font
+):
+    if font != "embedded":
+        settings.CERTIFICATE_FONT = ""
+    session.title = "数据科学入门"  # Simplified
+    session.save()
+    session.track.name = "深科技培訓"  # Traditional
+    session.track.save()
+    certificate = CertificateFactory(session=session, user=talent, name="陳大文")
+
+    text = pdf_of(client, certificate).pages[0].extract_text()
+
+    assert "陳大文" in text
+    assert "数据科学入门" in text
+    assert "深科技培訓" in text
+    assert "?" not in text.replace(f"/certificates/{certificate.code}/", "")
+
+
+def test_the_chinese_font_is_embedded_so_every_reader_shows_it(client, session, talent):
+    certificate = CertificateFactory(session=session, user=talent, name="陳大文")
+
+    page = pdf_of(client, certificate).pages[0]
+
+    fonts = [font.get_object() for font in page["/Resources"]["/Font"].values()]
+    embedded = [
+        font
+        for font in fonts
+        if font["/Subtype"] == "/TrueType" and "/FontFile2" in font["/FontDescriptor"]
+    ]
+    assert embedded, "no CJK font embedded: install fonts-wqy-microhei or set CERTIFICATE_FONT"
+
+
+def test_the_certificate_is_worded_in_the_holders_language(client, session, talent):
+    talent.language = "zh-hant"
+    talent.save()
+    certificate = CertificateFactory(session=session, user=talent, name="陳大文")
+
+    text = pdf_of(client, certificate).pages[0].extract_text()
+
+    assert "完成證書" in text
+    assert "陳大文" in text
+
+
+def test_the_certificate_shows_hours_attended_brand_colours_logo_and_a_qr_code(
+    client, session, talent, settings, tmp_path
+):
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    logo = io.BytesIO()
+    Image.new("RGB", (120, 40), "#ff6600").save(logo, "PNG")
+    edition = session.edition
+    edition.primary_colour = "#7a1fa2"
+    edition.logo.save("logo.png", ContentFile(logo.getvalue()))
+    certificate = CertificateFactory(session=session, user=talent, attended_seconds=5400)
+
+    page = pdf_of(client, certificate).pages[0]
+
+    assert "Time attended: 1.5 hours" in page.extract_text()
+    content = page.get_contents().get_data().decode("latin-1")
+    assert ".478431 .121569 .635294 rg" in content  # #7a1fa2 as a fill colour
+    images = [name for name in page["/Resources"]["/XObject"]]
+    assert len(images) == 1  # the logo
+    # the QR code: a square of dark modules drawn as filled rectangles
+    assert content.count(" re f") > 200
+
+
+def test_hours_attended_reads_naturally():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert certificates.hours_attended(45 * 60) == "45 minutes"
+        assert certificates.hours_attended(3600) == "1 hour"
+        assert certificates.hours_attended(2 * 3600 + 600) == "2.2 hours"
 
 
 def test_someone_else_cannot_download_the_pdf(client, session, talent, outsider_recruiter):

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('booths', '0004_booth_text_in_chinese'),
         ('jobs', '0003_search_side_tables'),
-        ('schedule', '0001_initial'),
+        ('schedule', '0002_chinese_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
