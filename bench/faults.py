@@ -780,6 +780,13 @@ class Suite:
         for client in storm:
             client.fixed_port = None  # behind the load balancer: any live process
         self.stack.live_ports.remove(target.port)
+
+        def cpu(pid):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        survivor = self.stack.web[0].popen.pid
+        cpu_before = cpu(survivor)
         killed = time.monotonic()
         target.kill()
         log("storm: web1 SIGKILLed")
@@ -795,11 +802,19 @@ class Suite:
         readd_task = asyncio.ensure_future(readd())
         done = await self.until(back, 120, "the storm sockets to resync")
         took = time.monotonic() - killed
+        self.notes["storm_survivor_cpu_s"] = round(cpu(survivor) - cpu_before, 2)
         self.results["storm_resync_s"] = round(took, 2) if done else 999.0
         self.notes["storm_http_errors"] = sum(
             v for c in storm for k, v in c.counts.items() if k.startswith("http_")
         )
         back_count = sum(1 for c in storm if c.ws is not None and c.synced_at > killed)
+        times = sorted(c.synced_at - killed for c in storm if c.synced_at > killed)
+        if times:
+            for q in (50, 90, 99):
+                self.notes[f"storm_resync_p{q}_s"] = round(times[(len(times) - 1) * q // 100], 2)
+        self.notes["storm_connect_failed"] = sum(c.counts["connect_failed"] for c in storm)
+        self.notes["storm_refused_4503"] = sum(c.closes.get(4503, 0) for c in storm)
+        self.notes["storm_load_average"] = round(os.getloadavg()[0], 1)
         log(f"storm: {back_count} of {count} back and synced after {took:.2f} s")
         await readd_task
         await self.wait_healthy()
@@ -948,6 +963,10 @@ class Suite:
     async def run(self):
         self.started = time.monotonic()
         await self.start_chat()
+        if self.args.only == "storm":
+            await self.storm()
+            await self.check_rooms("the storm")
+            return
         await self.announcement_with_worker_kills()
         await self.redis_outage()
         await self.postgres_restart()
@@ -975,6 +994,11 @@ def main(argv=None):
     parser.add_argument("--storm", type=int, default=1000)
     parser.add_argument("--handshakes", type=int, default=2000)
     parser.add_argument("--recipients", type=int, default=400)
+    parser.add_argument(
+        "--only", choices=("storm",),
+        help="run the chat clients and this one fault only (while working on it; the counts of "
+        "the other faults are then not written)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     from bench.wsload import raise_open_file_limit
@@ -1002,6 +1026,9 @@ def main(argv=None):
     finally:
         stack.stop_all()
     results = suite.results
+    if args.only:
+        print(json.dumps({**results, **suite.notes}, indent=2, sort_keys=True))
+        return 0
     write_results(results, suite.notes)
     width = max(len(k) for k in results)
     print()
