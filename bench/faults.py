@@ -161,7 +161,7 @@ class Process:
 class Stack:
     def __init__(self, root: Path):
         self.root = root
-        self.pg = PostgresServer(root).init()
+        self.pg = PostgresServer(root, durable=True).init()  # as in production
         self.redis = RedisServer(root).start()
         self.sink = Sink()
         self.env = {
