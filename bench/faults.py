@@ -689,7 +689,7 @@ class Suite:
 
     async def abandoned_handshakes(self):
         await self.settle_connections()
-        before, _ = await self.hub_members()
+        before, before_stats = await self.hub_members()
         count = self.args.handshakes
         ports = self.stack.live_ports
         booth = self.booths[0]
@@ -738,6 +738,29 @@ class Suite:
         leaked = max(0, previous - before)
         self.results["fault_hub_leaked_members"] = leaked
         log(f"handshakes: {count} abandoned; hub members {before} -> {previous}")
+        if leaked:
+            await self.explain_members(before_stats)
+
+    async def explain_members(self, before_stats):
+        """Which rooms of which process hold more sockets than before, and which clients of the
+        suite were not connected meanwhile (a reconnecting client is not a leak)."""
+        _members, after_stats = await self.hub_members()
+
+        def by_room(stats):
+            return collections.Counter(
+                {
+                    (s["pid"], room): n
+                    for s in stats
+                    for room, n in s.get("room_sockets", {}).items()
+                }
+            )
+
+        grown = by_room(after_stats) - by_room(before_stats)
+        reconnecting = [c.name for c in self.writers + self.readers if c.ws is None]
+        log(f"  grown rooms: {dict(grown)}; clients not connected: {reconnecting}")
+        self.notes["handshake_grown_rooms"] = {
+            f"{pid}:{room}": n for (pid, room), n in grown.items()
+        }
 
     async def settle_connections(self):
         await self.until(
@@ -967,6 +990,9 @@ class Suite:
             await self.storm()
             await self.check_rooms("the storm")
             return
+        if self.args.only == "handshakes":
+            await self.abandoned_handshakes()
+            return
         await self.announcement_with_worker_kills()
         await self.redis_outage()
         await self.postgres_restart()
@@ -995,7 +1021,7 @@ def main(argv=None):
     parser.add_argument("--handshakes", type=int, default=2000)
     parser.add_argument("--recipients", type=int, default=400)
     parser.add_argument(
-        "--only", choices=("storm",),
+        "--only", choices=("storm", "handshakes"),
         help="run the chat clients and this one fault only (while working on it; the counts of "
         "the other faults are then not written)",
     )  # fmt: skip

@@ -263,6 +263,9 @@ class Hub:
             "queued": len(self.pending),
             "rooms": len(self.rooms),
             "sockets": sum(len(members) for members in self.rooms.values()),
+            "room_sockets": dict(  # the 50 busiest rooms: where registrations are
+                sorted(((r, len(m)) for r, m in self.rooms.items()), key=lambda i: -i[1])[:50]
+            ),
             "failed_rooms": sorted(self.failed),
             "layer_ok": self.layer_ok,
         }
