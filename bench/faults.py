@@ -174,7 +174,7 @@ class Stack:
             "OUTBOX_LEASE_SECONDS": "10",
             "OUTBOX_SWEEP_SECONDS": "5",
             "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "60",  # persistent database connections, as in production
+            # CONN_MAX_AGE as in production: 0 (Django: no persistent connections under ASGI)
             "PYTHONUNBUFFERED": "1",
         }
         os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONUNBUFFERED"})
