@@ -22,6 +22,8 @@ from channels.db import database_sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 
 from chat import routing as chat_routing  # noqa: E402
 from expo.organiser import routing as organiser_routing  # noqa: E402
@@ -30,9 +32,14 @@ _get_user_in_pool = database_sync_to_async(get_user.func, thread_sensitive=False
 
 
 class PooledAuthMiddleware(AuthMiddleware):
-    """Channels' AuthMiddleware, with the session and user loaded in any pool thread."""
+    """Channels' AuthMiddleware, with the session and user loaded in any pool thread; without
+    a session cookie there is nothing to load (Channels' get_user then finds an empty session
+    and returns AnonymousUser), so anonymous visitors skip the thread hop altogether."""
 
     async def resolve_scope(self, scope):
+        if not scope.get("cookies", {}).get(settings.SESSION_COOKIE_NAME):
+            scope["user"]._wrapped = AnonymousUser()
+            return
         scope["user"]._wrapped = await _get_user_in_pool(scope)
 
 

@@ -111,6 +111,8 @@ async def test_a_shared_replay_cut_off_by_its_limit_still_gives_each_socket_what
     for n in range(5):  # the burst the rate limit allows
         await writer.post(f"message {n}")
         await writer.receive_type("ack")
+    # An ack goes out before its event is published: readers connect once the last one is out.
+    await writer.expect(lambda e: e["type"] == "message" and e["id"] == 5)
     real = consumers.events_since
     monkeypatch.setattr(consumers, "REPLAY_LIMIT", 2)
     monkeypatch.setattr(consumers, "events_since", lambda room, last: real(room, last, limit=2))
