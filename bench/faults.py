@@ -664,6 +664,14 @@ class Suite:
             self.notes["new_booth_refusals"] += probe.closes.get(4503, 0)
             probe.close()
         log(f"  healthy again: {healthy}")
+        # Read now: both processes are restarted later (a killed web process, the storm), and
+        # their counters with them.
+        _members, stats = await self.hub_members()
+        self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
+        log(
+            f"  hubs that saw the layer go and resubscribed their rooms: "
+            f"{self.notes['hub_layer_recovered']} of {len(stats)}"
+        )
         await self.check_rooms("the Redis restart")
 
     async def postgres_restart(self):
@@ -872,7 +880,6 @@ class Suite:
         self.results["fault_hub_leaked_members"] = (
             self.results.get("fault_hub_leaked_members", 0) + members
         )
-        self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
 
     async def wait_emails(self):
         from post_office.models import STATUS, Email
