@@ -161,7 +161,7 @@ class Process:
 class Stack:
     def __init__(self, root: Path):
         self.root = root
-        self.pg = PostgresServer(root).init()
+        self.pg = PostgresServer(root, durable=True).init()  # as in production
         self.redis = RedisServer(root).start()
         self.sink = Sink()
         self.env = {
@@ -174,7 +174,7 @@ class Stack:
             "OUTBOX_LEASE_SECONDS": "10",
             "OUTBOX_SWEEP_SECONDS": "5",
             "LOG_LEVEL": "WARNING",
-            "CONN_MAX_AGE": "60",  # persistent database connections, as in production
+            # CONN_MAX_AGE as in production: 0 (Django: no persistent connections under ASGI)
             "PYTHONUNBUFFERED": "1",
         }
         os.environ.update({k: v for k, v in self.env.items() if k != "PYTHONUNBUFFERED"})
@@ -664,6 +664,14 @@ class Suite:
             self.notes["new_booth_refusals"] += probe.closes.get(4503, 0)
             probe.close()
         log(f"  healthy again: {healthy}")
+        # Read now: both processes are restarted later (a killed web process, the storm), and
+        # their counters with them.
+        _members, stats = await self.hub_members()
+        self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
+        log(
+            f"  hubs that saw the layer go and resubscribed their rooms: "
+            f"{self.notes['hub_layer_recovered']} of {len(stats)}"
+        )
         await self.check_rooms("the Redis restart")
 
     async def postgres_restart(self):
@@ -689,7 +697,7 @@ class Suite:
 
     async def abandoned_handshakes(self):
         await self.settle_connections()
-        before, _ = await self.hub_members()
+        before, before_stats = await self.hub_members()
         count = self.args.handshakes
         ports = self.stack.live_ports
         booth = self.booths[0]
@@ -738,6 +746,29 @@ class Suite:
         leaked = max(0, previous - before)
         self.results["fault_hub_leaked_members"] = leaked
         log(f"handshakes: {count} abandoned; hub members {before} -> {previous}")
+        if leaked:
+            await self.explain_members(before_stats)
+
+    async def explain_members(self, before_stats):
+        """Which rooms of which process hold more sockets than before, and which clients of the
+        suite were not connected meanwhile (a reconnecting client is not a leak)."""
+        _members, after_stats = await self.hub_members()
+
+        def by_room(stats):
+            return collections.Counter(
+                {
+                    (s["pid"], room): n
+                    for s in stats
+                    for room, n in s.get("room_sockets", {}).items()
+                }
+            )
+
+        grown = by_room(after_stats) - by_room(before_stats)
+        reconnecting = [c.name for c in self.writers + self.readers if c.ws is None]
+        log(f"  grown rooms: {dict(grown)}; clients not connected: {reconnecting}")
+        self.notes["handshake_grown_rooms"] = {
+            f"{pid}:{room}": n for (pid, room), n in grown.items()
+        }
 
     async def settle_connections(self):
         await self.until(
@@ -780,6 +811,13 @@ class Suite:
         for client in storm:
             client.fixed_port = None  # behind the load balancer: any live process
         self.stack.live_ports.remove(target.port)
+
+        def cpu(pid):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        survivor = self.stack.web[0].popen.pid
+        cpu_before = cpu(survivor)
         killed = time.monotonic()
         target.kill()
         log("storm: web1 SIGKILLed")
@@ -795,11 +833,19 @@ class Suite:
         readd_task = asyncio.ensure_future(readd())
         done = await self.until(back, 120, "the storm sockets to resync")
         took = time.monotonic() - killed
+        self.notes["storm_survivor_cpu_s"] = round(cpu(survivor) - cpu_before, 2)
         self.results["storm_resync_s"] = round(took, 2) if done else 999.0
         self.notes["storm_http_errors"] = sum(
             v for c in storm for k, v in c.counts.items() if k.startswith("http_")
         )
         back_count = sum(1 for c in storm if c.ws is not None and c.synced_at > killed)
+        times = sorted(c.synced_at - killed for c in storm if c.synced_at > killed)
+        if times:
+            for q in (50, 90, 99):
+                self.notes[f"storm_resync_p{q}_s"] = round(times[(len(times) - 1) * q // 100], 2)
+        self.notes["storm_connect_failed"] = sum(c.counts["connect_failed"] for c in storm)
+        self.notes["storm_refused_4503"] = sum(c.closes.get(4503, 0) for c in storm)
+        self.notes["storm_load_average"] = round(os.getloadavg()[0], 1)
         log(f"storm: {back_count} of {count} back and synced after {took:.2f} s")
         await readd_task
         await self.wait_healthy()
@@ -834,7 +880,6 @@ class Suite:
         self.results["fault_hub_leaked_members"] = (
             self.results.get("fault_hub_leaked_members", 0) + members
         )
-        self.notes["hub_layer_recovered"] = sum(s.get("layer_recovered", 0) for s in stats)
 
     async def wait_emails(self):
         from post_office.models import STATUS, Email
@@ -948,6 +993,13 @@ class Suite:
     async def run(self):
         self.started = time.monotonic()
         await self.start_chat()
+        if self.args.only == "storm":
+            await self.storm()
+            await self.check_rooms("the storm")
+            return
+        if self.args.only == "handshakes":
+            await self.abandoned_handshakes()
+            return
         await self.announcement_with_worker_kills()
         await self.redis_outage()
         await self.postgres_restart()
@@ -975,6 +1027,11 @@ def main(argv=None):
     parser.add_argument("--storm", type=int, default=1000)
     parser.add_argument("--handshakes", type=int, default=2000)
     parser.add_argument("--recipients", type=int, default=400)
+    parser.add_argument(
+        "--only", choices=("storm", "handshakes"),
+        help="run the chat clients and this one fault only (while working on it; the counts of "
+        "the other faults are then not written)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     from bench.wsload import raise_open_file_limit
@@ -1002,6 +1059,9 @@ def main(argv=None):
     finally:
         stack.stop_all()
     results = suite.results
+    if args.only:
+        print(json.dumps({**results, **suite.notes}, indent=2, sort_keys=True))
+        return 0
     write_results(results, suite.notes)
     width = max(len(k) for k in results)
     print()

@@ -23,7 +23,6 @@ import asyncio
 import json
 import logging
 import secrets
-import weakref
 
 import redis.exceptions
 from channels.consumer import get_handler_name
@@ -56,6 +55,7 @@ from .actions.queue import (
     touch_queue_entries,
 )
 from .actions.rooms import (
+    REPLAY_LIMIT,
     ChatError,
     booth_room,
     events_since,
@@ -67,6 +67,7 @@ from .actions.rooms import (
 from .actions.typing import do_send_typing
 from .calls.consumer import CALL_FRAME_TYPES, CallFramesMixin
 from .models import QueueEntry
+from .shared import Shared
 from .transport import HubSocket
 
 __all__ = ["user_group"]
@@ -146,38 +147,30 @@ def share_caches():
         setattr(caches._connections, alias, shared)
 
 
-REPLAY_GATHER_SECONDS = 0.02
-_replays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+def _replay_work(room, since):
+    return events_since(room, since)
+
+
+_shared_replays = Shared(_replay_work, merge=min)
 
 
 async def batched_events_since(room, last):
-    """events_since, with the replays of one room that sockets of this process ask
-    for at nearly the same time (a reconnect storm, a resync after an outage) answered by one
-    database query from the oldest of their event ids, each socket getting its own part."""
-    loop = asyncio.get_running_loop()
-    batches = _replays.setdefault(loop, {})
-    batch = batches.get(room)
-    if batch is None:
-        batch = batches[room] = {"since": last, "future": loop.create_future()}
-        loop.call_later(REPLAY_GATHER_SECONDS, lambda: asyncio.ensure_future(_replay(room, batch)))
-    else:
-        batch["since"] = min(batch["since"], last)
-    events = await asyncio.shield(batch["future"])
+    """events_since, with the replays of one room that sockets of this process ask for at
+    nearly the same time (a reconnect storm, a resync after an outage) answered by one database
+    query from the oldest of their event ids (chat.shared), each socket getting its own part.
+    A member whose part the shared query's limit may have cut off asks on its own."""
+    events = await _shared_replays(room, last)
+    if len(events) >= REPLAY_LIMIT and events[0]["id"] <= last:
+        return await database_sync_to_async(events_since, thread_sensitive=False)(room, last)
     return [event for event in events if event["id"] > last]
 
 
-async def _replay(room, batch):
-    batches = _replays.get(asyncio.get_running_loop(), {})
-    if batches.get(room) is batch:
-        del batches[room]  # later requests start the next batch
-    try:
-        events = await database_sync_to_async(events_since, thread_sensitive=False)(
-            room, batch["since"]
-        )
-    except Exception as error:  # noqa: BLE001 - every waiter sees it
-        batch["future"].set_exception(error)
-    else:
-        batch["future"].set_result(events)
+def _booth_state(booth_id, _arg):
+    booth = get_booth(booth_id)
+    return booth, booth_summary(booth)
+
+
+_shared_booth_states = Shared(_booth_state)
 
 
 class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsumer):
@@ -486,26 +479,27 @@ class BoothConsumer(LiveConsumer):
         await self.join(booth_room(booth_id))
         await self.join_user_room()
         try:
-            # Any pool thread: connects to a booth run in parallel rather than one at a time
-            # through the single sync thread (the work touches only this consumer's state).
-            hello = await database_sync_to_async(self._open_booth, thread_sensitive=False)(booth_id)
+            # The booth and its public summary: one query for all the sockets of this process
+            # that open the booth at the same moment (a reconnect storm; chat.shared).
+            self.booth, summary = await _shared_booth_states(int(booth_id))
         except ChatError as error:
             await self.leave_all()
             return await self.refuse(CLOSE_NOT_FOUND, error.message)
+        # Any pool thread: connects to a booth run in parallel rather than one at a time
+        # through the single sync thread (the work touches only this consumer's state).
+        hello = await database_sync_to_async(self._open_booth, thread_sensitive=False)(summary)
         await self.accept(release=False)
         await self.send_json(hello)
         self.release_early()
 
-    def _open_booth(self, booth_id):
-        self.booth = get_booth(booth_id)
+    def _open_booth(self, summary):
+        """This visitor's own part of the hello: the presence heartbeat (then the visitor count,
+        which includes them), their place in the queue."""
         self._heartbeat()
-        return self._hello()
-
-    def _hello(self):
-        summary = booth_summary(self.booth)
         entry = my_queue_entry(self.user, self.booth)
         return {
             **summary,
+            "visitors": presence.visitor_count(self.booth.pk),
             "type": "hello",
             "signed_in": self.user.is_authenticated,
             "queue_entry": entry.pk if entry else None,

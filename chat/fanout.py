@@ -44,7 +44,7 @@ import secrets
 import time
 import weakref
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -263,6 +263,9 @@ class Hub:
             "queued": len(self.pending),
             "rooms": len(self.rooms),
             "sockets": sum(len(members) for members in self.rooms.values()),
+            "room_sockets": dict(  # the 50 busiest rooms: where registrations are
+                sorted(((r, len(m)) for r, m in self.rooms.items()), key=lambda i: -i[1])[:50]
+            ),
             "failed_rooms": sorted(self.failed),
             "layer_ok": self.layer_ok,
         }
@@ -552,11 +555,86 @@ async def publish(room: str, text: str, event_id: int | None = None) -> None:
     )
 
 
+class _Outgoing:
+    """Events committed by synchronous code of a server process, waiting in commit order for
+    the one task of the process's event loop that publishes them (see publish_after_commit)."""
+
+    def __init__(self):
+        self.items: collections.deque = collections.deque()
+        self.task = None
+
+    def put(self, room, text, event_id):
+        if len(self.items) >= OUTGOING_MAX:  # the layer is stuck: bounded, and replay covers it
+            dropped_room = self.items.popleft()[0]
+            publisher_stats["publish_failed"] += 1
+            if len(_failed_rooms) < _FAILED_ROOMS_MAX:
+                _failed_rooms.add(dropped_room)
+        self.items.append((room, text, event_id))
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._drain())
+
+    async def _drain(self):
+        items = self.items
+        while items:
+            room, text, event_id = items.popleft()
+            try:
+                await publish(room, text, event_id)
+            except Exception as error:  # noqa: BLE001 - counted in publisher_stats
+                logger.warning(
+                    "chat fan-out: publishing to %s failed (clients resync): %r", room, error
+                )
+
+
+OUTGOING_MAX = 10_000
+_outgoing: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outgoing]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _enqueue(room, text, event_id):
+    loop = asyncio.get_running_loop()
+    outgoing = _outgoing.get(loop)
+    if outgoing is None:
+        outgoing = _outgoing[loop] = _Outgoing()
+    outgoing.put(room, text, event_id)
+
+
+def _server_loop():
+    """The loop of the server whose sync_to_async call this thread runs (asgiref records it),
+    if it still runs; None in a worker or a management command."""
+    threadlocal = SyncToAsync.threadlocal
+    loop = getattr(threadlocal, "main_event_loop", None)
+    if (
+        loop is None
+        or getattr(threadlocal, "main_event_loop_pid", None) != os.getpid()
+        or loop.is_closed()
+        or not loop.is_running()
+    ):
+        return None
+    return loop
+
+
 def publish_after_commit(room: str, text: str, event_id: int | None = None) -> None:
     """publish() from synchronous code after a commit. A failure is logged, counted and never
     raised: the change is committed and its event in the database, and the room is told to
     resync once publishing works again (a caller must not report a committed change as failed).
+
+    In a server process the event is handed to the event loop and published from there in
+    commit order, without waiting: a chat post used to hold asgiref's one sync thread until the
+    loop had published it, so when the loop was busy (a reconnect storm) every other piece of
+    synchronous work of the process queued behind it. Elsewhere (a Celery worker, a management
+    command) it is published before this returns.
     """
+    if _loop_running():  # sync code called on the loop's own thread
+        _enqueue(room, text, event_id)
+        return
+    loop = _server_loop()
+    if loop is not None:
+        try:
+            loop.call_soon_threadsafe(_enqueue, room, text, event_id)
+            return
+        except RuntimeError:  # the loop closed meanwhile: publish from here
+            pass
     try:
         async_to_sync(publish)(room, text, event_id)
     except Exception as error:  # noqa: BLE001 - counted in publisher_stats; replay covers it

@@ -122,6 +122,12 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'expo.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# No persistent connections by default: uvicorn serves HTTP through ASGI too, where Django runs
+# each request in a thread of its own, so a persistent connection is never reused and lingers
+# (Django's docs: "When using ASGI, persistent connections should be disabled"). Sockets open
+# connections only for work they share (chat/shared.py): the fault suite's reconnect storm cost
+# the surviving process 2.8 CPU-s with 0 against 2.5 with 60. Saving connection set-up is a
+# pooler's job (PgBouncer or psycopg 3's pool; README, "Not done yet").
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 # With persistent connections (CONN_MAX_AGE > 0), check a connection before reusing it: after a
 # PostgreSQL restart every thread's old connection is dead, and without the check each one

@@ -99,9 +99,17 @@ def _wait_for_port(port: int, what: str, timeout: float = 20) -> None:
 
 
 class PostgresServer:
-    """A throwaway PostgreSQL cluster on a loopback port; the fault suite restarts it."""
+    """A throwaway PostgreSQL cluster on a loopback port; the fault suite restarts it.
 
-    def __init__(self, root: Path):
+    The test suite's server trades durability for speed (fsync, synchronous_commit and
+    full_page_writes off): a crash loses the commits of the last few hundred milliseconds,
+    acknowledged or not. durable=True keeps PostgreSQL's own defaults, as in production: the
+    fault suite crashes the server (stop -m immediate) and counts every acknowledged chat message
+    it cannot find afterwards, and without durable commits it found one lost that production
+    would have kept."""
+
+    def __init__(self, root: Path, durable: bool = False):
+        self.durable = durable
         self.pg_bin = find_pg_bin()
         as_root = hasattr(os, "geteuid") and os.geteuid() == 0
         self.root = root / "pg"
@@ -149,9 +157,10 @@ class PostgresServer:
 
     def start(self) -> None:
         options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
         )
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self.run(
             str(self.pg_bin / "pg_ctl"),
             "-D",

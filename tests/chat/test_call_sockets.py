@@ -74,6 +74,9 @@ async def in_a_call(connect, conversation, talent, recruiter):
     await callee.send({"type": "call.accept", "call": call})
     await callee.receive_type("call.config")
     await until_state(caller, "active")
+    # The callee's own "active" event races its call.config (the reply goes straight out, the
+    # event through the channel layer): take it, wherever it came, before the test reads on.
+    await callee.expect(lambda e: e["type"] == "call" and e["state"] == "active", timeout=3)
     return caller, callee, call
 
 

@@ -193,6 +193,8 @@ async def test_replays_asked_for_at_once_share_one_query_and_each_gets_its_part(
     for n in range(5):
         await writer.post(f"message {n}")
         await writer.receive_type("ack")
+    # An ack goes out before its event is published: readers connect once the last one is out.
+    await writer.expect(lambda e: e["type"] == "message" and e["id"] == 5)
     calls = []
     real = consumers.events_since
     monkeypatch.setattr(consumers, "events_since", lambda *a: calls.append(a) or real(*a))
