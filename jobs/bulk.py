@@ -21,12 +21,14 @@ import contextlib
 
 from django.db import connection, transaction
 
+from .search import count_terms_sql
+
 # The search vector's BEFORE trigger stays: it fills the row as it is written, where setting it
 # afterwards would write every row (and all its indexes) twice.
 JOB_TRIGGERS = ("jobs_job_facet_insert_delete", "jobs_job_facet_update")
-FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete",)
+FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete", "jobs_jobfacet_count_insert_delete")
 
-# The same results as the triggers of migration 0003, for the jobs with id > %(after)s.
+# The same results as the triggers of migrations 0003 and 0004, for the jobs with id > %(after)s.
 CATCH_UP = [
     """
     INSERT INTO jobs_facetcombo (sector_id, is_tech_rd, level, min_education, employment_type,
@@ -64,6 +66,7 @@ CATCH_UP = [
      WHERE j.id > %(after)s AND j.status = 'published' AND length(w) BETWEEN 3 AND 40
     ON CONFLICT DO NOTHING
     """,
+    count_terms_sql(job_filter="f.job_id > %(after)s"),
 ]
 
 
