@@ -366,6 +366,11 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
             f"SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE {where} "  # noqa: S608
             "GROUP BY f.combo_id"
         )
+        # The matches' combinations, a few hundred to a few thousand: looked up one by one in
+        # the key's index (OFFSET 0 keeps the planner from hashing all 15,000 instead, about
+        # twice the time at scale 35).
+        combos = "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = s.combo_id "
+        combos += "OFFSET 0) c"
     else:
         # No text: the published jobs per combination (jobs_facettally, kept by a trigger)
         # less the few past their deadline, instead of counting every job.
@@ -376,6 +381,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
             "ON x.combo_id = t.combo_id WHERE t.edition_id = %s AND t.n > coalesce(x.n, 0)"
         )
         params = [params[0], params[1], params[0]]
+        combos = "JOIN jobs_facetcombo c ON c.id = s.combo_id"
     grouped = ", ".join(COMBO_COLUMNS)
     as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
     one_missed = " ".join(f"WHEN {i} THEN {column}::text" for i, column in enumerate(COMBO_COLUMNS))
@@ -383,7 +389,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
     sql = (
         f"WITH s AS MATERIALIZED ({per_combo}), "  # noqa: S608
         f"m AS MATERIALIZED (SELECT * FROM (SELECT {columns}, s.n, {keep} FROM s "
-        f"JOIN jobs_facetcombo c ON c.id = s.combo_id) x WHERE misses <= 1) "
+        f"{combos}) x WHERE misses <= 1) "
         # Jobs passing every filter count in every group (and the total, set ()): one pass.
         f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n) FROM m "
         f"WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "
