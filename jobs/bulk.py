@@ -28,7 +28,7 @@ from .search import count_terms_sql
 JOB_TRIGGERS = ("jobs_job_facet_insert_delete", "jobs_job_facet_update")
 FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete", "jobs_jobfacet_count_insert_delete")
 
-# The same results as the triggers of migrations 0003 and 0004, for the jobs with id > %(after)s.
+# The same results as the triggers of migrations 0003 and 0005, for the jobs with id > %(after)s.
 CATCH_UP = [
     """
     INSERT INTO jobs_facetcombo (sector_id, is_tech_rd, level, min_education, employment_type,

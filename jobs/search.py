@@ -14,7 +14,7 @@ CANDIDATES of them:
 - `jobs_facetcombo`: the distinct combinations of facet values, so counting groups by one
   integer.
 - `jobs_searchword`: the words of titles and skills, for typos.
-- `jobs_facetcount` (migration 0004): published jobs per facet value, for every job ('') and
+- `jobs_facetcount` (migration 0005): published jobs per facet value, for every job ('') and
   for each tallied term, kept by a trigger; `jobs_tallyterm`: the tallied terms, the prefix
   queries of the words of at least TALLY_MIN_JOBS jobs (refresh_tally_terms, Celery beat).
 
@@ -258,10 +258,10 @@ def count_terms_sql(job_filter="TRUE", term_filter="TRUE"):
 
 
 # The prefix query of each word of at least %s published jobs, as a visitor's word becomes
-# ('data':*); words of letters and digits only.
+# ('data':*); words of letters and digits only, no Chinese (searched by character pairs).
 WANTED_TERMS = r"""
     SELECT '''' || word || ''':*' FROM ts_stat('SELECT terms FROM jobs_jobfacet')
-     WHERE ndoc >= %s AND word ~ '^\w+$'
+     WHERE ndoc >= %s AND word ~ '^\w+$' AND word !~ '[\u3400-\u9fff\uf900-\ufaff]'
 """
 
 

@@ -1,4 +1,4 @@
-"""The facet counts kept ahead (migration 0004: jobs_facetcount for every job and for the
+"""The facet counts kept ahead (migration 0005: jobs_facetcount for every job and for the
 common words of jobs_tallyterm) stay equal to a recount through every write path, and a search
 reads them instead of counting when they cover it, with the same result."""
 

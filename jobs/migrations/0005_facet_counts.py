@@ -123,7 +123,7 @@ def _run_on_postgres(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("jobs", "0003_search_side_tables")]
+    dependencies = [("jobs", "0004_chinese_search")]
 
     operations = [
         migrations.RunPython(_run_on_postgres(FORWARD_SQL), _run_on_postgres(BACKWARD_SQL)),
