@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "chat.calls.tasks.expire_calls",
         "schedule": crontab(minute="*"),
     },
+    # The job search's words with facet counts kept ahead: those of many jobs (jobs/search.py).
+    "refresh-job-search-terms": {
+        "task": "jobs.tasks.refresh_search_terms",
+        "schedule": crontab(minute=7),
+    },
     # Live video rooms of sessions 30 minutes past their end (the host never pressed End):
     # destroyed, their tokens revoked, their recordings converted (chat.liveroom.media).
     "close-finished-media-rooms": {

@@ -14,6 +14,9 @@ CANDIDATES of them:
 - `jobs_facetcombo`: the distinct combinations of facet values, so counting groups by one
   integer.
 - `jobs_searchword`: the words of titles and skills, for typos.
+- `jobs_facetcount` (migration 0005): published jobs per facet value, for every job ('') and
+  for each tallied term, kept by a trigger; `jobs_tallyterm`: the tallied terms, the prefix
+  queries of the words of at least TALLY_MIN_JOBS jobs (refresh_tally_terms, Celery beat).
 
 - Text: the visitor's words are reduced to plain word characters, at most MAX_TERMS of them,
   and each becomes a prefix term (`'engin':*`), all AND-ed: partial words match and nothing a
@@ -25,6 +28,10 @@ CANDIDATES of them:
 - Ranking is bounded (docs/performance.md: ranking cost grows with the matches): only the newest
   CANDIDATES matches are ranked with ts_rank on the weighted vector, in one statement that
   returns the page's ids. Sorting by newest or deadline walks an index and ranks nothing.
+- Facets with no filter or company, for no text or one tallied word (the landing page and the
+  first page of most searches; common words are the expensive ones to count): read from
+  `jobs_facetcount`, less the jobs past their deadline, in one statement (a few hundred rows
+  where counting read tens of thousands). Otherwise:
 - Facets: one query counts the matching jobs per facet combination (GROUP BY one integer over
   the narrow table, then joined to the combinations); every facet count and the total are
   summed from it in Python, each facet counted with the other groups' filters applied and its
@@ -34,8 +41,9 @@ CANDIDATES of them:
   landing page and every filters-only search) are refreshed into the cache every minute by
   jobs.tasks.refresh_search_facets (Celery beat), so no visitor waits for them.
 
-A page is always the same number of queries: facets (on a cache miss), then one for the page's
-ids and one for its rows; a typo adds the correction and a second facet query.
+A page is always the same number of queries: facets (on a cache miss: one, or two when the
+kept counts do not cover it), then one for the page's ids and one for its rows; a typo adds the
+correction and a second facet count.
 
 On SQLite (the embedded `make run`): every word must appear (icontains) in the title, skills,
 description or company name, so a Chinese word matches inside Chinese text; a word that matches
@@ -54,7 +62,7 @@ from dataclasses import dataclass, field
 from hashlib import sha256
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -69,6 +77,9 @@ PER_PAGE = 20
 FACET_CACHE_SECONDS = 60
 FETCH_ALL_BELOW = 10_000  # matches read all through the GIN index, rather than a date walk
 TYPO_SIMILARITY = 0.25  # trigram similarity of a typo to a known word ("pyhton" ~ "python")
+# A word of at least this many published jobs gets its facet counts kept (jobs_facetcount):
+# counting fewer matches and summing their combinations takes a few milliseconds.
+TALLY_MIN_JOBS = 5_000
 WORD = re.compile(r"\w+")
 _IDEOGRAPHS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{_IDEOGRAPHS}]+")
@@ -222,12 +233,113 @@ def _filter_sql(selected, alias="f"):
     return sql + " AND ".join(conditions) + ")", params
 
 
+# (group number, value as text) of a combination c, in FACETS order; 9 = the total.
+GROUP_VALUES = """(VALUES (0, c.sector_id::text), (1, c.is_tech_rd::text), (2, c.level),
+    (3, c.min_education), (4, c.employment_type), (5, c.location), (6, c.programme),
+    (7, c.open_to_overseas::text), (8, c.open_to_gba::text), (9, '')) AS g(grp, value)"""
+TOTAL_GROUP = 9
+
+
+def count_terms_sql(job_filter="TRUE", term_filter="TRUE"):
+    """INSERT of the facet counts of the published jobs passing `job_filter` (on f, a row of
+    jobs_jobfacet) under '' and under each tallied term passing `term_filter` (on t), added to
+    what jobs_facetcount holds: what its trigger does row by row, set-based."""
+    return (
+        "INSERT INTO jobs_facetcount AS fc (edition_id, term, grp, value, n) "  # noqa: S608
+        "SELECT p.edition_id, p.term, g.grp, g.value, sum(p.n) FROM ("
+        "SELECT f.edition_id, t.term, f.combo_id, count(*) AS n FROM jobs_jobfacet f "
+        "JOIN (SELECT '' AS term, NULL::tsquery AS query "
+        "UNION ALL SELECT term, query FROM jobs_tallyterm) t "
+        f"ON t.query IS NULL OR f.terms @@ t.query WHERE ({job_filter}) AND ({term_filter}) "
+        "GROUP BY 1, 2, 3) p JOIN jobs_facetcombo c ON c.id = p.combo_id "
+        f"CROSS JOIN LATERAL {GROUP_VALUES} GROUP BY 1, 2, 3, 4 "
+        "ON CONFLICT (edition_id, term, grp, value) DO UPDATE SET n = fc.n + EXCLUDED.n"
+    )
+
+
+# The prefix query of each word of at least %s published jobs, as a visitor's word becomes
+# ('data':*); words of letters and digits only, no Chinese (searched by character pairs).
+WANTED_TERMS = r"""
+    SELECT '''' || word || ''':*' FROM ts_stat('SELECT terms FROM jobs_jobfacet')
+     WHERE ndoc >= %s AND word ~ '^\w+$' AND word !~ '[\u3400-\u9fff\uf900-\ufaff]'
+"""
+
+
+def refresh_tally_terms(min_jobs=TALLY_MIN_JOBS):
+    """Keep facet counts for exactly the words of at least `min_jobs` published jobs: count
+    the new ones, drop the others (Celery beat, hourly: jobs.tasks.refresh_search_terms). Holds
+    off job writes while it counts (a SHARE lock on jobs_jobfacet), so no job is counted twice
+    or missed. Returns (terms added, terms dropped)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE jobs_jobfacet IN SHARE MODE")
+        cursor.execute(WANTED_TERMS, [min_jobs])
+        wanted = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "DELETE FROM jobs_tallyterm WHERE NOT term = ANY(%s) RETURNING term", [wanted]
+        )
+        dropped = [row[0] for row in cursor.fetchall()]
+        cursor.execute("DELETE FROM jobs_facetcount WHERE term = ANY(%s)", [dropped])
+        cursor.execute(
+            "INSERT INTO jobs_tallyterm (term, query) SELECT term, term::tsquery "
+            "FROM unnest(%s::text[]) AS term ON CONFLICT DO NOTHING RETURNING term",
+            [wanted],
+        )
+        added = [row[0] for row in cursor.fetchall()]
+        if added:
+            cursor.execute(count_terms_sql(term_filter="t.term = ANY(%s)"), [added])
+    return len(added), len(dropped)
+
+
+def pg_kept_facets(edition_id, terms=(), now=None):
+    """(counts, total, nothing matched) of the open jobs matching `terms` (none, or one
+    tallied word) from jobs_facetcount, less the jobs past their deadline; None when the
+    counts are not kept for this text."""
+    sql = (
+        "WITH k AS (SELECT CASE WHEN %(text)s = '' THEN '' "  # noqa: S608
+        "ELSE nullif(to_tsquery('english', %(text)s)::text, '') END AS term), "
+        "kept AS (SELECT fc.grp, fc.value, fc.n FROM jobs_facetcount fc, k "
+        "WHERE fc.edition_id = %(edition)s AND fc.term = k.term), "
+        # The few jobs past their deadline, read by the deadline index, then matched.
+        "gone AS MATERIALIZED (SELECT f.combo_id, f.terms FROM jobs_jobfacet f "
+        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %(edition)s "
+        "AND f.deadline <= %(now)s), "
+        "per_combo AS MATERIALIZED (SELECT combo_id, count(*) AS n FROM gone "
+        "WHERE %(text)s = '' OR terms @@ to_tsquery('english', %(text)s) GROUP BY 1), "
+        "past AS (SELECT g.grp, g.value, sum(p.n) AS n FROM per_combo p "
+        "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = p.combo_id "
+        "OFFSET 0) c "
+        f"CROSS JOIN LATERAL {GROUP_VALUES} GROUP BY 1, 2) "
+        "SELECT kept.grp, kept.value, (kept.n - coalesce(past.n, 0))::int FROM kept "
+        "LEFT JOIN past USING (grp, value)"
+    )
+    params = {"text": tsquery_text(terms), "edition": edition_id, "now": now or timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    groups = [name for name, _c in FACETS]
+    counts = {name: {} for name in groups}
+    total = 0
+    for grp, value, n in rows:
+        if grp == TOTAL_GROUP:
+            total = n
+        elif n > 0:
+            counts[groups[grp]][_typed(groups[grp], value)] = n
+    return counts, total, not total
+
+
 def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
-    """({group: {value: jobs}}, total, nothing matched the text) in one statement: the open
-    jobs matching `terms` (and `company`) counted per combination of facet values (GROUP BY one
-    integer), then, over those few thousand combinations, each group's values counted with the
-    other groups' selections applied and its own left out."""
+    """({group: {value: jobs}}, total, nothing matched the text): kept ahead when there is no
+    filter or company and the text is none or one tallied word (pg_kept_facets); otherwise in
+    one statement: the open jobs matching `terms` (and `company`) counted per combination of
+    facet values (GROUP BY one integer), then, over those few thousand combinations, each
+    group's values counted with the other groups' selections applied and its own left out."""
     selected = selected or {}
+    if not company and not any(selected.values()):
+        kept = pg_kept_facets(edition_id, terms, now)
+        if kept is not None:
+            return kept
     where, params = _match_sql(edition_id, now or timezone.now(), terms, company)
     groups = [name for name, _c in FACETS]
     tests, test_params = [], []
@@ -254,6 +366,11 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
             f"SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE {where} "  # noqa: S608
             "GROUP BY f.combo_id"
         )
+        # The matches' combinations, a few hundred to a few thousand: looked up one by one in
+        # the key's index (OFFSET 0 keeps the planner from hashing all 15,000 instead, about
+        # twice the time at scale 35).
+        combos = "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = s.combo_id "
+        combos += "OFFSET 0) c"
     else:
         # No text: the published jobs per combination (jobs_facettally, kept by a trigger)
         # less the few past their deadline, instead of counting every job.
@@ -264,6 +381,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
             "ON x.combo_id = t.combo_id WHERE t.edition_id = %s AND t.n > coalesce(x.n, 0)"
         )
         params = [params[0], params[1], params[0]]
+        combos = "JOIN jobs_facetcombo c ON c.id = s.combo_id"
     grouped = ", ".join(COMBO_COLUMNS)
     as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
     one_missed = " ".join(f"WHEN {i} THEN {column}::text" for i, column in enumerate(COMBO_COLUMNS))
@@ -271,7 +389,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
     sql = (
         f"WITH s AS MATERIALIZED ({per_combo}), "  # noqa: S608
         f"m AS MATERIALIZED (SELECT * FROM (SELECT {columns}, s.n, {keep} FROM s "
-        f"JOIN jobs_facetcombo c ON c.id = s.combo_id) x WHERE misses <= 1) "
+        f"{combos}) x WHERE misses <= 1) "
         # Jobs passing every filter count in every group (and the total, set ()): one pass.
         f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n) FROM m "
         f"WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from expo.lib import fragments
+from expo.lib.bulkcopy import copy_insert
 
 from .plan import (
     ART_BOOTHS,
@@ -85,6 +86,12 @@ def _bulk(model, objects, batch_size=BATCH_SIZE):
     for start in range(0, len(objects), batch_size):
         model.objects.bulk_create(objects[start : start + batch_size], batch_size=batch_size)
     return len(objects)
+
+
+def _copy(model, objects):
+    """Many rows whose primary keys are read back afterwards by natural key: COPY
+    (expo.lib.bulkcopy), PostgreSQL writing one chunk while the next is built."""
+    return copy_insert(model, objects)
 
 
 class _Writer:
@@ -280,21 +287,26 @@ class _Writer:
 
         clock = self.clock
         existing = set(Job.objects.filter(edition=self.edition).values_list("company_id", "title"))
-        with deferred_search_upkeep():  # facet rows and tallies set-based, at the end
+        # Facet rows and tallies set-based at the end; the indexes built afresh when most of
+        # the jobs are new (a first seed), rather than grown row by row.
+        rebuild = len(self.plan.jobs) - len(existing) > max(10_000, len(existing))
+        with deferred_search_upkeep(rebuild_indexes=rebuild):
             created = self._insert_jobs(Job, clock, existing)
         self.step("jobs", created, len(self.plan.jobs) - created)
 
     def _insert_jobs(self, Job, clock, existing):
-        buffer, created = [], 0
-        for job in self.plan.jobs:
-            company = self.plan.companies[job.company]
-            company_id = self.company_ids[company.slug]
-            if (company_id, job.title) in existing:
-                continue
-            status = "published" if job.status == "expired" else job.status
-            low, high = job.salary or (None, None)
-            buffer.append(
-                Job(
+        """Streamed with COPY: PostgreSQL stems one chunk's descriptions (the search-vector
+        trigger) while the next chunk is built here."""
+
+        def jobs():
+            for job in self.plan.jobs:
+                company = self.plan.companies[job.company]
+                company_id = self.company_ids[company.slug]
+                if (company_id, job.title) in existing:
+                    continue
+                status = "published" if job.status == "expired" else job.status
+                low, high = job.salary or (None, None)
+                yield Job(
                     edition=self.edition,
                     company_id=company_id,
                     title=job.title,
@@ -314,12 +326,8 @@ class _Writer:
                     status=status,
                     published_at=clock.hours(job.published_hours),
                 )
-            )
-            if len(buffer) >= BATCH_SIZE * 5:
-                created += _bulk(Job, buffer)
-                buffer = []
-        created += _bulk(Job, buffer)
-        return created
+
+        return copy_insert(Job, jobs(), skip={"search_vector"})
 
     def _people(self):
         from allauth.account.models import EmailAddress
@@ -342,7 +350,7 @@ class _Writer:
             for p in plan.people
             if p.email not in existing
         ]
-        _bulk(User, missing)
+        _copy(User, missing)
         self.step("users", len(missing), len(plan.people) - len(missing))
         self.user_ids = users = dict(User.objects.values_list("email", "pk"))
         # The demo logins always work with the demo password, whatever happened since.
@@ -359,7 +367,7 @@ class _Writer:
             for p in plan.people
             if users[p.email] not in addresses
         ]
-        _bulk(EmailAddress, missing)
+        _copy(EmailAddress, missing)
         for email in DEMO_ACCOUNTS.values():
             EmailAddress.objects.filter(user_id=users[email], email__iexact=email).update(
                 verified=True
@@ -385,7 +393,7 @@ class _Writer:
             for p in new
             for slug in p.profile["sectors"]
         ]
-        _bulk(through, links)
+        _copy(through, links)
         self.step("talent profiles", len(new), len(talent) - len(new))
 
         with_company = set(Membership.objects.values_list("user_id", flat=True))
@@ -399,7 +407,7 @@ class _Writer:
             for p in staff
             if users[p.email] not in with_company
         ]
-        _bulk(Membership, missing)
+        _copy(Membership, missing)
         self.step("memberships", len(missing), len(staff) - len(missing))
 
     def _tracks(self):
@@ -519,7 +527,19 @@ class _Writer:
             self.log(f"  re-timed {len(retimed)} sessions around now")
 
     def _dated(self, model, rows):
-        """bulk_create ignores created_at (auto_now_add): date the new rows in a few updates."""
+        """bulk_create ignores created_at (auto_now_add): date the new rows in a few updates
+        (on PostgreSQL one, from two arrays)."""
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(model._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} t SET created_at = v.at "  # noqa: S608
+                    "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at) WHERE t.id = v.id",
+                    [[pk for pk, _h in rows], [self.clock.hours(round(h)) for _pk, h in rows]],
+                )
+            return
         buckets = defaultdict(list)
         for pk, hours in rows:
             buckets[round(hours)].append(pk)
@@ -547,7 +567,7 @@ class _Writer:
             existing.add(key)
             hours[key] = offset
             new.append(Registration(session_id=key[0], user_id=key[1], status=status))
-        _bulk(Registration, new)
+        _copy(Registration, new)
         if new:
             rows = Registration.objects.filter(session__edition=self.edition).values_list(
                 "pk", "session_id", "user_id"
@@ -580,7 +600,7 @@ class _Writer:
             existing.add(key)
             hours[key] = offset
             new.append(Application(job_id=key[0], talent_id=key[1], status=status, cover_note=note))
-        _bulk(Application, new)
+        _copy(Application, new)
         if new:
             rows = Application.objects.filter(job__edition=self.edition).values_list(
                 "pk", "job_id", "talent_id"

@@ -79,3 +79,33 @@ def test_the_triggers_work_again_after_a_bulk_load(edition, company_a):
         assert "quantum" in cursor.fetchone()[0]
         cursor.execute(TALLY_MATCHES_FACETS)
         assert cursor.fetchone()[0] == 0
+
+
+INDEXES = """
+    SELECT indexname, indexdef FROM pg_indexes
+     WHERE tablename IN ('jobs_job', 'jobs_jobfacet') ORDER BY indexname
+"""
+
+
+def test_a_load_that_rebuilds_the_indexes_leaves_them_as_they_were_and_searchable(
+    edition, company_a
+):
+    with connection.cursor() as cursor:
+        cursor.execute(INDEXES)
+        before = cursor.fetchall()
+        with deferred_search_upkeep(rebuild_indexes=True):
+            cursor.execute(INDEXES)
+            during = [name for name, _definition in cursor.fetchall()]
+            Job.objects.bulk_create(_jobs(edition, company_a))
+        cursor.execute(INDEXES)
+        assert cursor.fetchall() == before
+        cursor.execute(TALLY_MATCHES_FACETS)
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT count(*) FROM jobs_jobfacet WHERE terms @@ to_tsquery('english', 'zyxwidget')"
+        )
+        assert cursor.fetchone()[0] == 1
+    # Only the keys stayed while the rows went in; the GIN indexes were among those rebuilt.
+    assert "jobs_job_search_vector_gin" in dict(before)
+    assert "jobs_job_search_vector_gin" not in during
+    assert set(during) == {"jobs_job_pkey", "jobs_jobfacet_pkey"}
