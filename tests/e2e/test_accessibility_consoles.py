@@ -10,17 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from booths.models import Membership
-from tests.e2e.test_accessibility import (  # noqa: F401  (server and expo are fixtures)
-    axe_violations,
-    describe,
-    expo,
-    off_the_event_loop,
-    open_page,
-    server,
-)
+from tests.e2e import test_accessibility as base
+from tests.e2e.test_accessibility import axe_violations, describe, off_the_event_loop, open_page
 from tests.factories import ApplicationFactory, MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+server, expo = base.server, base.expo  # the fixtures: one uvicorn for the module, a small expo
 
 
 def add_staff_and_application(x):
@@ -69,7 +65,11 @@ PAGES = {
 @pytest.mark.parametrize("language", ["en", "zh-hant"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_pages_behind_sign_in_have_no_serious_or_critical_axe_violations(
-    browser, server, staffed_expo, name, language
+    browser,
+    server,
+    staffed_expo,
+    name,
+    language,
 ):
     who, path = PAGES[name]
     user = staffed_expo[who] if who else None
