@@ -62,6 +62,16 @@ RETRY_MAX_SECONDS = 15.0
 SUBSCRIBE_TIMEOUT_SECONDS = 5.0
 
 
+def _stop_if_cancelled():
+    """End a hub loop whose cancellation was swallowed on the way. On Python 3.11
+    asyncio.wait_for returns the inner result when it completes in the same loop turn as the
+    cancellation, dropping the CancelledError; the task stays "cancelling" and a `while True`
+    loop would go on forever (a server shutdown, or a test's event loop closing, then hangs)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class HubUnavailable(Exception):
     """The room could not be subscribed (the channel layer is down): refuse and retry later."""
 
@@ -161,6 +171,7 @@ class Hub:
     async def _run(self):
         """Read the layer as fast as it delivers; text events wait in self.pending (bounded)."""
         while True:
+            _stop_if_cancelled()
             try:
                 message = await self.layer.receive(self.channel)
             except asyncio.CancelledError:
@@ -225,6 +236,7 @@ class Hub:
     async def _dispatch_pending(self):
         pending = self.pending
         while True:
+            _stop_if_cancelled()
             if not pending:
                 self._wakeup.clear()
                 await self._wakeup.wait()
@@ -313,6 +325,7 @@ class Hub:
         """Probe the layer; after an outage resubscribe every room and resync every socket;
         retry rooms whose subscription failed once their backoff has passed."""
         while True:
+            _stop_if_cancelled()
             try:
                 await asyncio.sleep(self.probe_seconds)
                 await self.check()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "expo.middleware.AdminInlineStylesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -387,13 +388,15 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy (django-csp): scripts only from our own origin, never inline; the
-# allow-listed video players in frames; sockets to our own origin. Styles may be inline
-# (htmx adds its indicator style). tests/e2e/conftest.py fails any page that violates it.
+# allow-listed video players in frames; sockets to our own origin. No inline style either
+# (htmx's indicator style is off: expo.css has it), except on admin pages, whose third-party
+# templates carry a few (expo.middleware.AdminInlineStylesMiddleware). tests/e2e/conftest.py
+# fails any page that violates it.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "media-src": ["'self'", "blob:"],

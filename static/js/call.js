@@ -502,6 +502,8 @@
         var remote = report.get(pair.remoteCandidateId);
         out.localCandidateType = local ? local.candidateType : null;
         out.remoteCandidateType = remote ? remote.candidateType : null;
+        out.localAddress = local ? local.address + ":" + local.port : null;
+        out.remoteAddress = remote ? remote.address + ":" + remote.port : null;
       }
       return out;
     });

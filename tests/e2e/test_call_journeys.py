@@ -286,10 +286,12 @@ def test_a_call_forced_through_the_turn_relay_connects_with_the_servers_credenti
             rc.close()
             tc.close()
 
-    for page in (staff, me):
-        # Each side sends through the relay. The far side's relay address may be learnt from
-        # its first check before its candidate arrives over signalling ("prflx").
+    # Each side sends from its own relay allocation to the other's: the pair's remote end is
+    # the other side's relayed address (chromium may list it as "prflx" when a check through
+    # the relay arrives before the trickled candidate; it is the same address).
+    for page, other in ((staff, me), (me, staff)):
         assert flowing[page]["localCandidateType"] == "relay"
+        assert flowing[page]["remoteAddress"] == flowing[other]["localAddress"]
         assert flowing[page]["remoteCandidateType"] in ("relay", "prflx")
         assert flowing[page]["framesDecoded"] > 0
     assert config["ice_transport_policy"] == "relay"
