@@ -267,6 +267,12 @@ def _claim(kind, registrations, now):
     return claimed
 
 
+def starts_today(starts_at, now) -> bool:
+    """Whether a start falls on the same calendar day as now in the expo's time zone: a day
+    reminder says "Today" then (a registration made hours before), "Tomorrow" otherwise."""
+    return timezone.localdate(starts_at) == timezone.localdate(now)
+
+
 def send_due_reminders(now=None) -> int:
     """Email every registered person whose session starts within 24 hours (once) and within 15
     minutes (once). Safe to run concurrently and repeatedly. Returns the number sent."""
@@ -278,7 +284,11 @@ def send_due_reminders(now=None) -> int:
         )
         with transaction.atomic():
             for registration in _claim(kind, window, now):
-                context = {**_session_context(registration.session), "kind": kind}
+                context = {
+                    **_session_context(registration.session),
+                    "kind": kind,
+                    "starts_today": starts_today(registration.session.starts_at, now),
+                }
                 send_schedule_email("reminder", registration.user, context)
                 sent += 1
     return sent

@@ -2,7 +2,8 @@
 injected clock, each sent once however often and however concurrently the beat task runs."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -14,7 +15,8 @@ from expo.schedule.models import Notice
 from expo.schedule.tasks import send_session_reminders
 from tests.factories import RegistrationFactory, SessionFactory, UserFactory
 
-START = timezone.now().replace(microsecond=0) + timedelta(days=3)
+# Noon in Hong Kong: three hours before is the same day there, a day before the day before.
+START = datetime(2030, 3, 12, 12, 0, tzinfo=ZoneInfo("Asia/Hong_Kong"))
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def subjects():
     [
         (timedelta(hours=25), []),
         (timedelta(hours=24), ["Tomorrow: Fintech 101"]),
-        (timedelta(hours=3), ["Tomorrow: Fintech 101"]),
+        (timedelta(hours=3), ["Today: Fintech 101"]),
         (timedelta(minutes=15), ["Starting soon: Fintech 101"]),
         (timedelta(minutes=1), ["Starting soon: Fintech 101"]),
         (timedelta(0), []),
@@ -44,6 +46,25 @@ def test_reminders_are_due_a_day_and_fifteen_minutes_before(session, before_star
     services.send_due_reminders(now=START - before_start)
 
     assert subjects() == expected
+
+
+@pytest.mark.parametrize(
+    ("hk_start", "expected"),
+    [
+        (datetime(2030, 3, 12, 1, 0), "Tomorrow: Fintech 101"),  # told at 22:00 the day before
+        (datetime(2030, 3, 12, 23, 30), "Today: Fintech 101"),  # told at 20:30 the same day
+    ],
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_day_reminder_says_today_or_tomorrow_by_the_expos_calendar(edition, hk_start, expected):
+    start = hk_start.replace(tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    RegistrationFactory(
+        session=SessionFactory(edition=edition, title="Fintech 101", starts_at=start)
+    )
+
+    services.send_due_reminders(now=start - timedelta(hours=3))
+
+    assert subjects() == [expected]
 
 
 @pytest.mark.django_db(transaction=True)
