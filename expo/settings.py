@@ -426,6 +426,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Embedded mode (`make run`): tasks run in the server, the beat every few seconds; a line per
+    # task run would bury the server's own output. Failures still show (celery logs them as
+    # errors); a worker in production keeps its per-task lines.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 # --- Exports (django-import-export) ------------------------------------------------------
 # Cells a spreadsheet would run as formulas are exported as text (see expo/spreadsheets.py).
