@@ -34,7 +34,7 @@ from expo.lib.urls import absolute_reverse
 from jobs.models import Application
 
 from .models import Booking, BookingReminder, InterviewOffer, MeetingSlot, Notice
-from .services import REMINDERS, ScheduleError
+from .services import REMINDERS, ScheduleError, starts_today
 
 SLOT_MINUTES = (15, 20, 30, 45, 60)
 MAX_SLOTS_AT_ONCE = 48
@@ -657,7 +657,12 @@ def send_due_booking_reminders(now=None) -> int:
                     mail.send_templated_email(
                         "expo/email/booking_reminder",
                         [user],
-                        {**_email_context(booking), "side": side, "kind": kind},
+                        {
+                            **_email_context(booking),
+                            "side": side,
+                            "kind": kind,
+                            "starts_today": starts_today(booking.slot.starts_at, now),
+                        },
                     )
                     sent += 1
     return sent

@@ -373,6 +373,23 @@ def test_both_sides_are_reminded_a_day_and_fifteen_minutes_before_once_each(
     assert BookingReminder.objects.filter(booking=booking).count() == 4
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_later_the_same_day_is_reminded_as_today(
+    clock, booth_a, recruiter, talent, django_capture_on_commit_callbacks, mailoutbox
+):
+    clock.move_to("2027-03-01T02:00:00Z")  # Monday 10:00 in Hong Kong
+    meetings.book(talent, slot(booth_a, recruiter, timezone.now() + timedelta(hours=5)).pk)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+
+    assert sorted(m.subject for m in mailoutbox) == [
+        "Today: your 1:1 time with Company A",
+        "Today: your 1:1 time with Tess Talent",
+    ]
+
+
 def test_a_cancelled_booking_is_not_reminded(clock, booth_a, recruiter, talent, mailoutbox):
     booking = meetings.book(
         talent, slot(booth_a, recruiter, timezone.now() + timedelta(hours=2)).pk
