@@ -79,6 +79,19 @@ def _email_through_the_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a test that activates another (a page in
+    Chinese, an email to a Chinese-speaking user) must not leak it into the next one, where a
+    factory would write a translated field (a session's title) in that language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
