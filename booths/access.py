@@ -21,6 +21,15 @@ def membership_for(user):
     return getattr(user, cache_name)
 
 
+def is_booth_staff(user, booth) -> bool:
+    """Whether the user works for the booth's company, read afresh (never cached on the user:
+    a long-lived socket must see a removal from the company at once)."""
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(user=user, company_id=booth.company_id).exists()
+    )
+
+
 def staff_company(request, role=None) -> Company:
     """The company the signed-in user works for; 403 for everyone else.
 

@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone, translation
 
 TZ_COOKIE = "visitor_tz"
@@ -64,6 +65,6 @@ class AdminInlineStylesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path_info.startswith("/admin/"):
+        if request.path_info.startswith(reverse("admin:index")):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
         return response

@@ -4,7 +4,8 @@ message."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booths.models import Booth, Membership
+from booths.access import is_booth_staff
+from booths.models import Booth
 
 from ..models import Ban, Conversation, Mute
 from .rooms import ChatError
@@ -15,13 +16,6 @@ def get_booth(booth_id) -> Booth:
     if booth is None or booth.status != Booth.Status.APPROVED:
         raise ChatError("not_found", _("This booth does not exist or is not open."))
     return booth
-
-
-def is_booth_staff(user, booth) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, company_id=booth.company_id).exists()
-    )
 
 
 def check_booth_staff(user, booth_id) -> Booth:

@@ -35,6 +35,7 @@ def booth_live_state(context, booth):
     position = (
         summary["order"].index(entry.pk) + 1 if entry and entry.pk in summary["order"] else None
     )
+    is_staff = bool(user and is_booth_staff(user, booth))
     return {
         "room": room,
         "history": shared["history"],
@@ -44,8 +45,8 @@ def booth_live_state(context, booth):
         "wait": (
             estimated_wait_minutes(position, summary["minutes_per_person"]) if position else None
         ),
-        "is_staff": bool(user and is_booth_staff(user, booth)),
-        "can_moderate": bool(user and (user.is_staff or is_booth_staff(user, booth))),
+        "is_staff": is_staff,
+        "can_moderate": bool(user and (user.is_staff or is_staff)),
         "expo_open": expo_is_open(booth.edition),
     }
 

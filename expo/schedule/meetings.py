@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from booths.access import is_booth_staff
 from booths.models import Booth, Membership
 from expo.lib import mail
 from expo.lib.realtime import notify_user_on_commit
@@ -46,13 +47,6 @@ class MeetingError(ScheduleError):
 
 
 # --- Who may do what ----------------------------------------------------------------------
-def is_booth_staff(user, booth) -> bool:
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(user=user, company_id=booth.company_id).exists()
-    )
-
-
 def _check_staff(user, booth) -> None:
     if not is_booth_staff(user, booth):
         raise MeetingError(_("Only this booth's staff may do that."), code="forbidden")
