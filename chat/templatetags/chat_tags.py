@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 
-from chat.actions.access import is_booth_staff
+from booths.access import is_company_staff
 from chat.actions.queue import (
     booth_summary,
     estimated_wait_minutes,
@@ -35,7 +35,9 @@ def booth_live_state(context, booth):
     position = (
         summary["order"].index(entry.pk) + 1 if entry and entry.pk in summary["order"] else None
     )
-    is_staff = bool(user and is_booth_staff(user, booth))
+    # The page read the visitor's membership in this request already (booths.access); the
+    # socket checks it afresh on every frame.
+    is_staff = bool(user and is_company_staff(user, booth.company_id))
     return {
         "room": room,
         "history": shared["history"],

@@ -10,7 +10,10 @@ class OrganiserConfig(AppConfig):
     verbose_name = _("Organiser")
 
     def ready(self):
+        from .context_processors import connect_signals
         from .roles import sync_staff_roles
+
+        connect_signals()
 
         # After every app's migrations, so that permissions of models added later are included.
         post_migrate.connect(sync_staff_roles, dispatch_uid="expo.sync_staff_roles")

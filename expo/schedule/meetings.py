@@ -275,18 +275,22 @@ def _create_booking(slot, talent, **fields) -> Booking:
 
 
 def coming_chat_booking(talent, booth, now=None) -> Booking | None:
+    """The talent's coming 1:1 chat at this booth. Asked on every signed-in booth view, where
+    there is mostly none: a narrow query first, the booking with its relations only if any
+    (compiling the seven joins cost more CPU than the rest of the page's queries)."""
     now = now or timezone.now()
-    return (
-        _bookings()
-        .filter(
+    pk = (
+        Booking.objects.filter(
             talent=talent,
             booth=booth,
             kind=Booking.Kind.CHAT,
             status=Booking.Status.BOOKED,
             slot__ends_at__gt=now,
         )
+        .values_list("pk", flat=True)
         .first()
     )
+    return None if pk is None else _bookings().get(pk=pk)
 
 
 def book(talent, slot_id, now=None) -> Booking:
@@ -444,16 +448,33 @@ def mark_no_show(staff_user, booking_id, now=None) -> Booking:
 
 
 # --- Free slots to choose from --------------------------------------------------------------
-def free_slots(booth, now=None, recruiter_id=None, days=14):
+def free_slots(booth, now=None, recruiter_id=None, days=14) -> list[MeetingSlot]:
+    """The booth's bookable slots of the next `days` days, in order (MeetingSlot.objects
+    .bookable's rules). Every booth page asks: two narrow queries, the second only when there
+    are slots, cost less than half the CPU of one query with the booking subquery."""
     now = now or timezone.now()
     slots = (
-        MeetingSlot.objects.bookable(now)
-        .filter(booth=booth, starts_at__lt=now + timedelta(days=days))
-        .select_related("recruiter", "booth__edition")
+        MeetingSlot.objects.active()
+        .filter(
+            booth=booth,
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(days=days),
+            offer__isnull=True,
+        )
+        .select_related("recruiter")
+        .order_by("starts_at", "pk")
     )
     if recruiter_id is not None:
         slots = slots.filter(recruiter_id=recruiter_id)
-    return slots.order_by("starts_at", "pk")
+    slots = list(slots)
+    if slots:
+        taken = set(
+            Booking.objects.filter(slot__in=[slot.pk for slot in slots])
+            .live()
+            .values_list("slot_id", flat=True)
+        )
+        slots = [slot for slot in slots if slot.pk not in taken]
+    return slots
 
 
 def by_day(slots, tz) -> list[tuple]:

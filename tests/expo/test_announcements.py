@@ -5,8 +5,10 @@ import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,6 +139,49 @@ def test_the_banner_shows_to_recipients_while_active(
     assert "Fintech clinic moved to 3 pm" in client.get("/").content.decode()
     client.force_login(outsider)
     assert "Fintech clinic moved to 3 pm" not in client.get("/").content.decode()
+
+
+def test_pages_ask_for_a_visitors_banner_only_while_some_banner_is_active(
+    client, edition, talent, django_capture_on_commit_callbacks
+):
+    client.force_login(talent)
+    client.get("/")
+
+    with CaptureQueriesContext(connection) as quiet_day:
+        client.get("/")
+    assert not [q for q in quiet_day.captured_queries if "announcementdelivery" in q["sql"]]
+
+    send(
+        announcement_for(
+            edition,
+            banner_text="Fintech clinic moved to 3 pm",
+            banner_until=timezone.now() + timedelta(hours=2),
+        ),
+        django_capture_on_commit_callbacks,
+    )
+
+    # Shown on the very next page: saving the announcement forgot "no banner is active".
+    assert "Fintech clinic moved to 3 pm" in client.get("/").content.decode()
+
+
+def test_a_banner_that_ended_is_not_shown_and_costs_no_query(
+    client, edition, talent, django_capture_on_commit_callbacks
+):
+    send(
+        announcement_for(
+            edition, banner_text="Doors open", banner_until=timezone.now() + timedelta(hours=1)
+        ),
+        django_capture_on_commit_callbacks,
+    )
+    client.force_login(talent)
+    assert "Doors open" in client.get("/").content.decode()
+
+    with time_machine.travel(timezone.now() + timedelta(hours=2), tick=False):
+        with CaptureQueriesContext(connection) as later:
+            html = client.get("/").content.decode()
+
+    assert "Doors open" not in html
+    assert not [q for q in later.captured_queries if "announcementdelivery" in q["sql"]]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,11 +1,14 @@
 """The schedule, session and my-schedule pages: what each visitor sees, filters in the URL,
 htmx fragments, the host's attendee list, and query counts that do not grow with the data."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from expo.schedule.models import InterviewOffer, Registration
 from tests.factories import (
@@ -14,6 +17,7 @@ from tests.factories import (
     RegistrationFactory,
     SessionFactory,
     TrackFactory,
+    UserFactory,
 )
 
 
@@ -114,6 +118,45 @@ def test_a_full_session_offers_the_waitlist(client, edition, talent):
     response = client.get(reverse("expo:schedule"))
 
     assert "Join the waitlist" in response.content.decode()
+
+
+def _register_form_token(html, session):
+    form = re.search(
+        rf'<form method="post" action="{reverse("expo:register", args=[session.pk])}".*?</form>',
+        html,
+        re.S,
+    )
+    assert form, "no registration form"
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group()).group(1), (
+        re.search(r'name="next" value="([^"]+)"', form.group()).group(1)
+    )
+
+
+def test_cached_registration_panels_carry_each_visitors_own_token_and_address(edition):
+    """The panels are cached per registration status and seats left, not per visitor: each
+    visitor's CSRF token and the page's address are filled in per request."""
+    session = SessionFactory(edition=edition, capacity=10, title="Robotics clinic")
+    first, second = UserFactory(), UserFactory()
+    page = reverse("expo:schedule") + "?day=all"
+
+    for user in (first, second):  # the second one reads the panel the first one cached
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        html = browser.get(page).content.decode()
+        assert "\x00" not in html
+        token, next_path = _register_form_token(html, session)
+        assert next_path == escape(page)
+
+        response = browser.post(
+            reverse("expo:register", args=[session.pk]),
+            {"csrfmiddlewaretoken": token, "next": next_path},
+        )
+
+        assert response.status_code == 302 and response["Location"] == page
+        assert Registration.objects.filter(session=session, user=user).exists()
+        assert "Cancel registration" in browser.get(page).content.decode()
+
+    assert "8 seats left" in Client().get(page).content.decode()
 
 
 def test_booth_sessions_link_to_the_booth_page(client, edition, booth_a):
