@@ -18,7 +18,7 @@ many requests.
 Pages, each warmed first (so the figure is the steady state of a page that many visitors open:
 its fragments are in the cache, as they are on a live site after its first visitor): home, the
 hall, a booth, job search (no text; and a word), a job page, the schedule; anonymous, and the
-hall, a booth and the schedule again signed in as a talent (signed-in pages share the cached
+hall, a booth, job search, a job and the schedule again signed in as a talent (signed-in pages share the cached
 fragments). Booths and jobs rotate over a few different ones.
 """
 
@@ -198,7 +198,8 @@ def measure(ctx, Result, runs=None):
         _wait_for_port(port, "uvicorn")
         plans = [(name, name, None) for name in paths]
         plans += [
-            (f"{name}_signed_in", name, cookies) for name in ("home", "hall", "booth", "schedule")
+            (f"{name}_signed_in", name, cookies)
+            for name in ("home", "hall", "booth", "jobs", "job", "schedule")
         ]
         for key, page, cookie in plans:
             browser = Browser(port, cookie)
