@@ -17,9 +17,9 @@ many requests.
 
 Pages, each warmed first (so the figure is the steady state of a page that many visitors open:
 its fragments are in the cache, as they are on a live site after its first visitor): home, the
-hall, a booth, job search (no text; and a word), a job page, the schedule; anonymous, and the
-hall, a booth, job search, a job and the schedule again signed in as a talent (signed-in pages share the cached
-fragments). Booths and jobs rotate over a few different ones.
+hall, a booth, job search (no text; and a word), a job page, the schedule; anonymous, and all
+but the word search again signed in as a talent (signed-in pages share the cached fragments).
+Booths and jobs rotate over a few different ones.
 """
 
 import http.client
