@@ -13,7 +13,9 @@ window, so with identical requests in a row every window holds one request's wor
 PostgreSQL's CPU per request is measured beside it over the whole run of each page: the CPU of
 the cluster's processes (utime + stime of live backends, plus what the postmaster reaped from
 backends that ended, its cutime + cstime), divided by the requests; clock ticks, so only over
-many requests.
+many requests. Beside it, the PostgreSQL backends (sessions) opened per request: the change of
+pg_stat_database's `sessions` over the run (a backend's session is counted by its first report,
+at the latest when it exits), divided by the requests.
 
 Pages, each warmed first (so the figure is the steady state of a page that many visitors open:
 its fragments are in the cache, as they are on a live site after its first visitor): home, the
@@ -61,6 +63,15 @@ class PostgresCPU:
                 return [int(pid) for pid in children.read().split()]
         except OSError:
             return []
+
+
+def sessions_opened():
+    """PostgreSQL sessions (backends) opened so far, over every database of the cluster."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(sessions) FROM pg_stat_database")
+        return int(cursor.fetchone()[0] or 0)
 
 
 def postmaster_pid():
@@ -145,13 +156,15 @@ def page_paths(edition):
 
 
 def measure_page(browser, pg, paths, runs):
-    """(cpu ms samples, wall ms samples, PostgreSQL CPU ms per request, statuses)."""
+    """(cpu ms samples, wall ms samples, PostgreSQL CPU ms per request, backends opened per
+    request, statuses)."""
     statuses = set()
     for path in paths:  # warm: code paths, pools, fragments
         status, _body, before = browser.get(path)
         statuses.add(status)
     cpu, wall = [], []
     pg_before = pg.seconds() if pg else 0.0
+    sessions_before = sessions_opened() if pg else 0
     for i in range(runs):
         path = paths[i % len(paths)]
         started = time.perf_counter()
@@ -161,7 +174,8 @@ def measure_page(browser, pg, paths, runs):
         before = after
         statuses.add(status)
     db_ms = (pg.seconds() - pg_before) * 1000 / runs if pg else float("nan")
-    return cpu, wall, db_ms, statuses
+    backends = (sessions_opened() - sessions_before) / runs if pg else float("nan")
+    return cpu, wall, db_ms, backends, statuses
 
 
 def measure(ctx, Result, runs=None):
@@ -203,15 +217,17 @@ def measure(ctx, Result, runs=None):
         ]
         for key, page, cookie in plans:
             browser = Browser(port, cookie)
-            cpu, wall, db_ms, statuses = measure_page(browser, pg, paths[page], runs)
+            cpu, wall, db_ms, backends, statuses = measure_page(browser, pg, paths[page], runs)
             median_cpu = statistics.median(cpu)
             ctx.metrics[f"page_cpu_ms_{key}"] = round(median_cpu, 2)
             ctx.metrics[f"page_wall_ms_{key}"] = round(statistics.median(wall), 2)
             ctx.metrics[f"page_db_cpu_ms_{key}"] = round(db_ms, 2)
+            ctx.metrics[f"page_db_backends_per_request_{key}"] = round(backends, 2)
             target = TARGETS_MS.get(key, TARGETS_MS.get(page, 10))
             note = (
                 f"median server CPU {median_cpu:.1f} ms (target <= {target}), PostgreSQL "
-                f"{db_ms:.1f} ms, wall median {statistics.median(wall):.1f} ms"
+                f"{db_ms:.1f} ms ({backends:.2f} backends opened per request), wall median "
+                f"{statistics.median(wall):.1f} ms"
             )
             ok = median_cpu <= target
             if statuses != {200}:

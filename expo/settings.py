@@ -123,22 +123,65 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'expo.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-# No persistent connections by default: uvicorn serves HTTP through ASGI too, where Django runs
-# each request in a thread of its own, so a persistent connection is never reused and lingers
-# (Django's docs: "When using ASGI, persistent connections should be disabled"). Sockets open
-# connections only for work they share (chat/shared.py): the fault suite's reconnect storm cost
-# the surviving process 2.8 CPU-s with 0 against 2.5 with 60. Saving connection set-up is a
-# pooler's job (PgBouncer or psycopg 3's pool; README, "Not done yet").
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
-# With persistent connections (CONN_MAX_AGE > 0), check a connection before reusing it: after a
-# PostgreSQL restart every thread's old connection is dead, and without the check each one
-# fails one request (one refused socket) before it is replaced.
+USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# On PostgreSQL each process keeps a pool of connections (psycopg 3's psycopg_pool through
+# Django's OPTIONS "pool"). Django's persistent connections (CONN_MAX_AGE) cannot do that job
+# here: uvicorn serves HTTP through ASGI, where Django runs each request in a thread of its own,
+# so a persistent connection is never reused and lingers (Django's docs: "When using ASGI,
+# persistent connections should be disabled"); with CONN_MAX_AGE=0 and no pool every request
+# that touched the database opened a new PostgreSQL backend, which cost PostgreSQL more CPU
+# than most pages' queries (README, "Capacity model"). The pool hands each request's thread a
+# connection and takes it back when the request ends (Django's close at request_finished and
+# after each database_sync_to_async call), so backends live for the process, not the request.
+#
+# Sizing, per process: a uvicorn process runs database work in one thread per request in
+# flight (Django's sync views), in the event loop's default thread pool (min(32, cores + 4)
+# threads: database_sync_to_async(thread_sensitive=False) in expo/asgi.py and chat/shared.py)
+# and in asgiref's one sync thread (Channels consumers). A request holds its connection for
+# the 5-30 ms it runs on one core, so 10 connections keep up with more pages than the core can
+# render; beyond that a request waits for a free one up to DB_POOL_TIMEOUT and then fails with
+# an error that names these settings (expo/lib/postgresql), never hanging. PostgreSQL's
+# max_connections must cover DB_POOL_MAX_SIZE times the web processes, plus workers and beat.
+# Celery's prefork workers close the pool after every task (Celery's Django fixup), so a task
+# still connects afresh, as it did without a pool.
+DB_POOL = USING_POSTGRES and env.bool("DB_POOL", default=True)
+if USING_POSTGRES:
+    # Django's backend; with a pool, one whose health check drops every dead idle connection
+    # at once after a PostgreSQL restart, and whose exhaustion error says what to change.
+    DATABASES["default"]["ENGINE"] = "expo.lib.postgresql"
+if DB_POOL:
+    if env.int("CONN_MAX_AGE", default=0):
+        raise ImproperlyConfigured(
+            "CONN_MAX_AGE must stay 0 with the connection pool (DB_POOL=1): the pool keeps "
+            "the connections. Set DB_POOL=0 to use persistent connections instead."
+        )
+    _pool = {
+        "name": "expo",
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.float("DB_POOL_TIMEOUT", default=10.0),
+    }
+    if not 0 <= _pool["min_size"] <= _pool["max_size"] or _pool["max_size"] < 1:
+        raise ImproperlyConfigured(
+            "DB_POOL_MIN_SIZE must be between 0 and DB_POOL_MAX_SIZE, which must be at least 1."
+        )
+    if _pool["timeout"] <= 0:
+        raise ImproperlyConfigured("DB_POOL_TIMEOUT must be a positive number of seconds.")
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent ones
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _pool
+else:
+    # Without a pool (SQLite, or DB_POOL=0): no persistent connections unless CONN_MAX_AGE
+    # says so (under ASGI they are never reused, see above).
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Check a connection before it is reused: after a PostgreSQL restart every kept connection is
+# dead, and without the check each one failed one request before it was replaced (the fault
+# suite's fault_rooms_broken_after_recovery). With the pool it is psycopg_pool's check on
+# checkout (one empty query), which here also sweeps the rest of the pool when one fails.
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default, opted into now
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 

@@ -5,6 +5,13 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
+# No connection pool in the suite (DB_POOL=1 turns it on): pytest-django keeps the main
+# thread's connection checked out for the whole run (each test in a transaction on it), so a
+# pool would only hold what the tests' other threads (live_server's request threads, threads
+# racing a test's writes) connect and forget to return, until it ran dry. The pooled production
+# configuration is tested in tests/test_connection_pool.py: a uvicorn process with the
+# production settings against a PostgreSQL server of its own that the test restarts.
+os.environ.setdefault("DB_POOL", "0")
 
 from .settings import *  # noqa: E402,F403
 from .settings import DATABASES, REDIS_URL  # noqa: E402

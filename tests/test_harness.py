@@ -7,7 +7,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-import psycopg2
+import psycopg
 
 from tests.harness import PostgresServer
 
@@ -19,20 +19,20 @@ def test_the_fault_suites_database_keeps_every_acknowledged_commit_across_a_cras
     root = Path(tempfile.mkdtemp(prefix="expo-durable-pg-"))
     server = PostgresServer(root, durable=True).init()
     try:
-        connection = psycopg2.connect(server.url)
-        connection.autocommit = True
+        connection = psycopg.connect(server.url, autocommit=True)
         connection.cursor().execute("CREATE TABLE acknowledged (id int PRIMARY KEY)")
         acknowledged = 0
         crash = threading.Timer(0.3, server.stop, ("immediate",))
         crash.start()
-        with contextlib.suppress(psycopg2.Error):
+        with contextlib.suppress(psycopg.Error):
             cursor = connection.cursor()
             for n in itertools.count(1):
                 cursor.execute("INSERT INTO acknowledged VALUES (%s)", (n,))
                 acknowledged = n
         crash.join()
+        connection.close()
         server.start()
-        with contextlib.closing(psycopg2.connect(server.url)) as after:
+        with psycopg.connect(server.url) as after:
             cursor = after.cursor()
             cursor.execute("SELECT count(*) FROM acknowledged")
             (kept,) = cursor.fetchone()

@@ -32,11 +32,10 @@ def _text(value) -> str:
 
 
 class _Rows:
-    """A file-like object that COPY reads: the rows, a chunk at a time, built as they are read."""
+    """The rows as COPY's text format, a chunk at a time, built as they are sent."""
 
     def __init__(self, fields, objects):
         self.fields, self.objects = fields, iter(objects)
-        self.buffer = ""
         self.count = 0
 
     def _chunk(self):
@@ -52,16 +51,9 @@ class _Rows:
                 break
         return "\n".join(lines) + "\n" if lines else ""
 
-    def read(self, size=-1):
-        while size < 0 or len(self.buffer) < size:
-            chunk = self._chunk()
-            if not chunk:
-                break
-            self.buffer += chunk
-        if size < 0:
-            size = len(self.buffer)
-        data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
+    def __iter__(self):
+        while chunk := self._chunk():
+            yield chunk
 
 
 def copy_insert(model, objects, skip=()) -> int:
@@ -81,6 +73,10 @@ def copy_insert(model, objects, skip=()) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     rows = _Rows(fields, objects)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", rows, size=65536)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for chunk in rows:
+            copy.write(chunk)
     return rows.count

@@ -36,6 +36,7 @@ def manage(*args, env=None):
             "EMAIL_URL",
             "SECRET_KEY",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "DB_POOL",  # expo/settings_test.py turns the pool off for the suite
         }
     }
     return subprocess.run(
@@ -100,13 +101,67 @@ def test_production_variables_select_the_real_stack():
     result = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
 
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "expo.lib.postgresql",  # Django's PostgreSQL backend, its pool hardened
         "django.core.cache.backends.redis.RedisCache",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
         "False",
         "django.core.mail.backends.smtp.EmailBackend",
         "True",
     ]
+
+
+def test_production_pools_its_postgresql_connections_sized_by_the_environment():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], sorted(d['OPTIONS']['pool'].items()))"
+    )
+
+    default = manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
+    sized = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        env={**PRODUCTION_ENV, "DB_POOL_MIN_SIZE": "4", "DB_POOL_MAX_SIZE": "30",
+             "DB_POOL_TIMEOUT": "2.5"},
+    )  # fmt: skip
+
+    assert default.stdout.strip() == (
+        "0 True [('max_size', 10), ('min_size', 2), ('name', 'expo'), ('timeout', 10.0)]"
+    )
+    assert sized.stdout.strip() == (
+        "0 True [('max_size', 30), ('min_size', 4), ('name', 'expo'), ('timeout', 2.5)]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"DB_POOL_MIN_SIZE": "12"}, "DB_POOL_MIN_SIZE must be between 0 and DB_POOL_MAX_SIZE"),
+        ({"DB_POOL_MAX_SIZE": "0"}, "DB_POOL_MIN_SIZE must be between 0 and DB_POOL_MAX_SIZE"),
+        ({"DB_POOL_TIMEOUT": "0"}, "DB_POOL_TIMEOUT must be a positive number of seconds"),
+        ({"CONN_MAX_AGE": "60"}, "CONN_MAX_AGE must stay 0 with the connection pool"),
+    ],
+)
+def test_a_pool_setting_that_cannot_work_stops_the_site_with_its_reason(variables, message):
+    result = manage("check", env={**PRODUCTION_ENV, **variables})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_without_the_pool_persistent_connections_stay_an_option():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], 'pool' in d.get('OPTIONS', {}))"
+    )
+
+    result = manage(
+        "shell", "--no-imports", "-c", code,
+        env={**PRODUCTION_ENV, "DB_POOL": "0", "CONN_MAX_AGE": "60"},
+    )  # fmt: skip
+
+    assert result.stdout.strip() == "60 False"
 
 
 def test_nothing_set_selects_the_embedded_stack():

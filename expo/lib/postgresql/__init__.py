@@ -1,0 +1,1 @@
+"""A database backend: Django's PostgreSQL backend with its connection pool hardened (base.py)."""
