@@ -1,13 +1,18 @@
 """Benchmarks, printed as a table: `make bench`, i.e.
 
     .venv/bin/python -m tests.harness .venv/bin/python -m bench.run [--scale N] [--runs N]
-                                                                    [--only NAME ...]
+                                                                    [--only NAME ...] [--keep-db]
 
 The runner creates its own database next to the one DATABASE_URL names (Django's test-database
 machinery: `test_<name>`, migrated from scratch, dropped at the end), seeds the demo expo at
 `--scale` (35 by default, about 100,000 jobs) and runs every benchmark in BENCHMARKS against it.
 Without DATABASE_URL it falls back to an in-memory SQLite database: fine for trying the runner,
 not representative. Settings: bench.settings (production settings, DEBUG off).
+
+For iterating on one benchmark, `--keep-db` keeps that database at the end and reuses it (and
+its seeded expo, unless the scale differs) on the next run against the same PostgreSQL server,
+e.g. one started by `EXPO_TEST_NETNS=0 python -m tests.harness sleep infinity` whose
+DATABASE_URL and REDIS_URL you export; the seed_demo figure is then not measured.
 
 To add a benchmark, write `def bench_something(ctx) -> list[Result]` below and decorate it
 with @benchmark; call ctx.seeded() first if it needs the demo data. The exit status is 1 when a
@@ -25,6 +30,7 @@ from dataclasses import dataclass
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 BENCHMARKS = []
+SEEDED_TABLE = "bench_seeded"  # with --keep-db: the scale the kept database was seeded at
 
 
 def benchmark(func):
@@ -62,8 +68,8 @@ class Result:
 
 
 class Context:
-    def __init__(self, scale, runs):
-        self.scale, self.runs = scale, runs
+    def __init__(self, scale, runs, keep_db=False):
+        self.scale, self.runs, self.keep_db = scale, runs, keep_db
         self.seed_seconds = None
         self.seed_output = ""
         # Named numbers for bench/results.json beyond the table's timings, e.g.
@@ -72,6 +78,9 @@ class Context:
 
     def seeded(self):
         """Seed the demo expo once (the seed_demo benchmark times this very run)."""
+        if self.seed_seconds is None and self.keep_db and self._seeded_before():
+            print(f"    reusing the expo seeded at scale {self.scale} (--keep-db)", flush=True)
+            self.seed_seconds = 0.0
         if self.seed_seconds is None:
             from io import StringIO
 
@@ -84,7 +93,30 @@ class Context:
             self.seed_output = out.getvalue()
             for line in self.seed_output.splitlines():
                 print(f"    {line}", flush=True)
+            if self.keep_db:  # remembered in the kept database (the cache gets cleared)
+                from django.db import connection
+
+                with connection.cursor() as cursor:
+                    cursor.execute(f"CREATE TABLE IF NOT EXISTS {SEEDED_TABLE} (scale integer)")
+                    cursor.execute(f"DELETE FROM {SEEDED_TABLE}")  # noqa: S608
+                    cursor.execute(f"INSERT INTO {SEEDED_TABLE} VALUES (%s)", [self.scale])  # noqa: S608
         return self.seed_seconds
+
+    def _seeded_before(self):
+        """A kept database seeded at this scale, with jobs in a current edition."""
+        from django.db import connection
+
+        from expo.models import ExpoEdition
+        from jobs.models import Job
+
+        if SEEDED_TABLE not in connection.introspection.table_names():
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT scale FROM {SEEDED_TABLE}")  # noqa: S608
+            if cursor.fetchall() != [(self.scale,)]:
+                return False
+        edition = ExpoEdition.objects.current()
+        return edition is not None and Job.objects.filter(edition=edition).exists()
 
     def edition(self):
         from expo.models import ExpoEdition
@@ -273,6 +305,11 @@ def main(argv=None):
         default=None,
         help="run only benchmarks whose function name contains one of these",
     )
+    parser.add_argument(
+        "--keep-db",
+        action="store_true",
+        help="keep the database (and its seeded expo) for the next run, and reuse a kept one",
+    )
     args = parser.parse_args(argv)
 
     import django
@@ -295,10 +332,12 @@ def main(argv=None):
             "(run `make bench` for the real stack)",
             flush=True,
         )
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=args.keep_db
+    )
     results = []
     try:
-        ctx = Context(args.scale, args.runs)
+        ctx = Context(args.scale, args.runs, keep_db=args.keep_db)
         for bench in selected:
             print(f"bench: {bench.__name__}", flush=True)
             try:
@@ -308,7 +347,7 @@ def main(argv=None):
                     Result(bench.__name__, [0.0], 0, f"ERROR: {type(error).__name__}: {error}")
                 )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=args.keep_db)
     print()
     print(_table(results))
     _write_results(results, ctx.metrics)

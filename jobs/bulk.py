@@ -23,12 +23,19 @@ from django.db import connection, transaction
 
 from .search import count_terms_sql
 
+# The facet values of a combination, copied onto its tally rows (migration 0006).
+COMBO_VALUES = (
+    "sector_id, is_tech_rd, level, min_education, employment_type, location, programme, "
+    "open_to_overseas, open_to_gba"
+)
+
 # The search vector's BEFORE trigger stays: it fills the row as it is written, where setting it
 # afterwards would write every row (and all its indexes) twice.
 JOB_TRIGGERS = ("jobs_job_facet_insert_delete", "jobs_job_facet_update")
 FACET_TRIGGERS = ("jobs_jobfacet_tally_insert_delete", "jobs_jobfacet_count_insert_delete")
 
-# The same results as the triggers of migrations 0003 and 0005, for the jobs with id > %(after)s.
+# The same results as the triggers of migrations 0003, 0005 and 0006, for the jobs with
+# id > %(after)s.
 CATCH_UP = [
     """
     INSERT INTO jobs_facetcombo (sector_id, is_tech_rd, level, min_education, employment_type,
@@ -52,12 +59,14 @@ CATCH_UP = [
           coalesce(c.programme, ''), j.open_to_overseas, j.open_to_gba)
      WHERE j.id > %(after)s AND j.status = 'published'
     """,
-    """
-    INSERT INTO jobs_facettally AS t (edition_id, combo_id, n)
-    SELECT edition_id, combo_id, count(*) FROM jobs_jobfacet
-     WHERE job_id > %(after)s GROUP BY edition_id, combo_id
+    f"""
+    INSERT INTO jobs_facettally AS t (edition_id, combo_id, n, {COMBO_VALUES})
+    SELECT p.edition_id, p.combo_id, p.n, {COMBO_VALUES}
+      FROM (SELECT edition_id, combo_id, count(*) AS n FROM jobs_jobfacet
+             WHERE job_id > %(after)s GROUP BY edition_id, combo_id) p
+      JOIN jobs_facetcombo c ON c.id = p.combo_id
     ON CONFLICT (edition_id, combo_id) DO UPDATE SET n = t.n + EXCLUDED.n
-    """,
+    """,  # noqa: S608
     """
     INSERT INTO jobs_searchword (word)
     SELECT DISTINCT w FROM jobs_job j,

@@ -329,18 +329,33 @@ def pg_kept_facets(edition_id, terms=(), now=None):
     return counts, total, not total
 
 
-def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
-    """({group: {value: jobs}}, total, nothing matched the text): kept ahead when there is no
-    filter or company and the text is none or one tallied word (pg_kept_facets); otherwise in
-    one statement: the open jobs matching `terms` (and `company`) counted per combination of
-    facet values (GROUP BY one integer), then, over those few thousand combinations, each
-    group's values counted with the other groups' selections applied and its own left out."""
+def _keeps_counts_for(terms) -> bool:
+    """Whether jobs_facetcount may hold this text's counts: no text, or one word that is not
+    Chinese (refresh_tally_terms tallies single prefix queries of words of letters and digits),
+    so two words or a Chinese word cost no look-up."""
+    return not terms or (len(terms) == 1 and not is_chinese(terms[0]))
+
+
+def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_sort=None):
+    """({group: {value: jobs}}, total, nothing matched the text[, first page's ids]): kept ahead
+    when there is no filter or company and the text is none or one tallied word
+    (pg_kept_facets); otherwise in one statement: the open jobs matching `terms` (and
+    `company`) counted per combination of facet values (GROUP BY one integer), or for no text
+    the published jobs per combination (jobs_facettally) less those past their deadline; then,
+    over those few thousand combinations, each group's values counted with the other groups'
+    selections applied and its own left out.
+
+    With `page_sort` ("relevance", "newest" or "deadline"), a text or company search also
+    returns the ids of its first page, read from the same matches in the same statement (the
+    matching rows are found once instead of twice); None where it does not (kept counts, no
+    text: the caller reads the page with _pg_page_ids)."""
     selected = selected or {}
-    if not company and not any(selected.values()):
+    now = now or timezone.now()
+    if not company and not any(selected.values()) and _keeps_counts_for(terms):
         kept = pg_kept_facets(edition_id, terms, now)
         if kept is not None:
-            return kept
-    where, params = _match_sql(edition_id, now or timezone.now(), terms, company)
+            return (*kept, None) if page_sort else kept
+    where, params = _match_sql(edition_id, now, terms, company)
     groups = [name for name, _c in FACETS]
     tests, test_params = [], []
     for i, (name, column) in enumerate(zip(groups, COMBO_COLUMNS, strict=True)):
@@ -356,64 +371,103 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None):
     if tests:
         misses = " + ".join(f"(NOT ({test}))::int" for _i, test in tests)
         missed = " ".join(f"WHEN NOT ({test}) THEN {i}" for i, test in tests)
-        # `missed` repeats the tests: their parameters are passed twice.
-        test_params = test_params + test_params
         keep = f"({misses}) AS misses, CASE {missed} ELSE -1 END AS missed"
     else:
+        misses, missed = "", ""
         keep = "0 AS misses, -1 AS missed"
+    page_sql, page_params, head = "", [], ""
     if terms or company:
-        per_combo = (
-            f"SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE {where} "  # noqa: S608
-            "GROUP BY f.combo_id"
-        )
+        page_sort = page_sort if page_sort in SORTS else None
+        if page_sort:
+            # The matches once, for the counts and for the first page (those passing every
+            # filter: their combination has no miss).
+            head = (
+                "mt AS MATERIALIZED (SELECT f.job_id, f.published_at, f.deadline, f.combo_id "  # noqa: S608
+                f"FROM jobs_jobfacet f WHERE {where}), "
+            )
+            per_combo = "SELECT combo_id, count(*) AS n FROM mt GROUP BY combo_id"
+            source = "mt JOIN m ON m.combo_id = mt.combo_id AND m.misses = 0"
+            page_sql, page_params = _page_sql(source, "mt", page_sort, terms, 0)
+        else:
+            per_combo = (
+                f"SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE {where} "  # noqa: S608
+                "GROUP BY f.combo_id"
+            )
         # The matches' combinations, a few hundred to a few thousand: looked up one by one in
         # the key's index (OFFSET 0 keeps the planner from hashing all 15,000 instead, about
         # twice the time at scale 35).
         combos = "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = s.combo_id "
         combos += "OFFSET 0) c"
+        rows = f"SELECT c.id AS combo_id, {columns}, s.n, {keep} FROM s {combos}"  # noqa: S608
+        # `keep` repeats the tests: their parameters are passed twice.
+        params = params + test_params * 2
+        matched = "SELECT -1, NULL, count(*), NULL::bigint[] FROM s"
     else:
-        # No text: the published jobs per combination (jobs_facettally, kept by a trigger)
-        # less the few past their deadline, instead of counting every job.
-        per_combo = (
-            "SELECT t.combo_id, t.n - coalesce(x.n, 0) AS n FROM jobs_facettally t "
-            "LEFT JOIN (SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f "
-            "WHERE f.edition_id = %s AND f.deadline <= %s GROUP BY f.combo_id) x "
-            "ON x.combo_id = t.combo_id WHERE t.edition_id = %s AND t.n > coalesce(x.n, 0)"
+        # No text: the published jobs per combination with its values (jobs_facettally,
+        # kept by a trigger, migration 0006), and the few past their deadline as negative
+        # rows, instead of counting every job; only the combinations missing at most one
+        # filter are read on.
+        per_combo = ""
+        rows = (
+            f"SELECT c.combo_id, {columns}, c.n, {keep} FROM jobs_facettally c "  # noqa: S608
+            "WHERE c.edition_id = %s AND c.n <> 0 "
+            f"UNION ALL SELECT c.combo_id, {columns}, -p.n, {keep} FROM "
+            "(SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f WHERE f.edition_id = %s "
+            "AND f.deadline <= %s GROUP BY f.combo_id) p "
+            # Looked up one by one (OFFSET 0: not a scan of the whole tally to hash it).
+            "CROSS JOIN LATERAL (SELECT * FROM jobs_facettally c WHERE c.edition_id = %s "
+            "AND c.combo_id = p.combo_id OFFSET 0) c"
         )
-        params = [params[0], params[1], params[0]]
-        combos = "JOIN jobs_facetcombo c ON c.id = s.combo_id"
+        params = [*test_params * 2, edition_id, *test_params * 2, edition_id, now, edition_id]
+        # Whether any job is open at all (the newest first, so the first row answers).
+        matched = (
+            "SELECT -1, NULL, count(*), NULL::bigint[] FROM (SELECT FROM jobs_jobfacet f "  # noqa: S608
+            "WHERE f.edition_id = %s AND (f.deadline IS NULL OR f.deadline > %s) LIMIT 1) e"
+        )
+        page_params = [edition_id, now]
     grouped = ", ".join(COMBO_COLUMNS)
     as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
-    one_missed = " ".join(f"WHEN {i} THEN {column}::text" for i, column in enumerate(COMBO_COLUMNS))
     sets = ", ".join(f"({column})" for column in COMBO_COLUMNS)
     sql = (
-        f"WITH s AS MATERIALIZED ({per_combo}), "  # noqa: S608
-        f"m AS MATERIALIZED (SELECT * FROM (SELECT {columns}, s.n, {keep} FROM s "
-        f"{combos}) x WHERE misses <= 1) "
+        f"WITH {head}"  # noqa: S608
+        + (f"s AS MATERIALIZED ({per_combo}), " if per_combo else "")
+        + f"m AS MATERIALIZED (SELECT * FROM ({rows}) x WHERE misses <= 1) "  # noqa: S608
         # Jobs passing every filter count in every group (and the total, set ()): one pass.
-        f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n) FROM m "
-        f"WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "
+        f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n), NULL::bigint[] "
+        f"FROM m WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "
         # Jobs missing exactly one group's filter count in that group only.
-        f"UNION ALL SELECT -10 - missed, CASE missed {one_missed} END, sum(n) FROM m "
-        "WHERE misses = 1 GROUP BY 1, 2 "
-        "UNION ALL SELECT -1, NULL, count(*) FROM s"
+        + "".join(
+            f"UNION ALL SELECT {-10 - i}, {COMBO_COLUMNS[i]}::text, sum(n), NULL FROM m "  # noqa: S608
+            f"WHERE misses = 1 AND missed = {i} GROUP BY {COMBO_COLUMNS[i]} "
+            for i, _test in tests
+        )
+        + f"UNION ALL {matched}"
+        + (f" UNION ALL SELECT -2, NULL, NULL, ARRAY({page_sql})" if page_sql else "")
     )
     # GROUPING() has bit (8 - i) set when column i is not grouped: all set is the total.
     everything = (1 << len(groups)) - 1
     by_mask = {everything ^ (1 << (len(groups) - 1 - i)): i for i in range(len(groups))}
     counts = {name: {} for name in groups}
-    total, matched = 0, 0
+    total, matched, ids = 0, 0, None
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + test_params)
-        for g, value, n in cursor.fetchall():
-            if g == -1:
+        cursor.execute(sql, params + page_params)
+        for g, value, n, page in cursor.fetchall():
+            if g == -2:
+                ids = list(page)
+            elif g == -1:
                 matched = int(n or 0)
             elif g == everything:
                 total = int(n or 0)
             else:
                 i = -10 - g if g < 0 else by_mask[g]
                 value = _typed(groups[i], value)
-                counts[groups[i]][value] = counts[groups[i]].get(value, 0) + int(n)
+                n = counts[groups[i]].get(value, 0) + int(n)
+                if n:
+                    counts[groups[i]][value] = n
+                else:  # a combination's jobs all past their deadline
+                    counts[groups[i]].pop(value, None)
+    if page_sort:
+        return counts, total, not matched, ids
     return counts, total, not matched
 
 
@@ -429,6 +483,28 @@ def _typed(group, text):
     return text
 
 
+def _page_sql(source, alias, sort, terms, start):
+    """(SQL, params) of one page's job ids from `source` (rows of jobs_jobfacet, or of a set
+    of them, named `alias`), in order: relevance ranks the newest CANDIDATES of them on the
+    weighted vector of jobs_job; newest and deadline walk their order."""
+    if sort == "relevance" and terms:
+        sql = (
+            f"SELECT j.id FROM (SELECT {alias}.job_id FROM {source} "  # noqa: S608
+            f"ORDER BY {alias}.published_at DESC, {alias}.job_id DESC LIMIT %s) c "
+            "JOIN jobs_job j ON j.id = c.job_id "
+            "ORDER BY ts_rank(j.search_vector, to_tsquery('english', %s), 1) DESC, "
+            "j.published_at DESC, j.id DESC LIMIT %s OFFSET %s"
+        )
+        return sql, [CANDIDATES, tsquery_text(terms), PER_PAGE, start]
+    order = (
+        f"{alias}.deadline ASC NULLS LAST, {alias}.published_at DESC, {alias}.job_id DESC"
+        if sort == "deadline"
+        else f"{alias}.published_at DESC, {alias}.job_id DESC"
+    )
+    sql = f"SELECT {alias}.job_id FROM {source} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+    return sql, [PER_PAGE, start]
+
+
 def _pg_page_ids(edition_id, now, terms, company, selected, sort, start, total):
     """The ids of one page, in order. `total` (known exactly from the facets) decides how the
     matches are read: few of them (a rare word, narrow filters) are all fetched through the
@@ -439,35 +515,14 @@ def _pg_page_ids(edition_id, now, terms, company, selected, sort, start, total):
     extra, extra_params = _filter_sql(selected)
     where += extra
     params += extra_params
-    matches = f"SELECT f.job_id, f.published_at, f.deadline FROM jobs_jobfacet f WHERE {where}"  # noqa: S608
     if terms and total <= FETCH_ALL_BELOW:
-        head = f"WITH m AS MATERIALIZED ({matches}) "
-        source, alias = "m", "m"
+        matches = f"SELECT f.job_id, f.published_at, f.deadline FROM jobs_jobfacet f WHERE {where}"  # noqa: S608
+        sql, page_params = _page_sql("m", "m", sort, terms, start)
+        sql = f"WITH m AS MATERIALIZED ({matches}) {sql}"
     else:
-        head, source, alias = "", "jobs_jobfacet f", "f"
-        matches = None
-    if sort == "relevance":
-        # Rank only the newest CANDIDATES matches, on the weighted vector of jobs_job.
-        sql = (
-            f"{head}SELECT j.id FROM (SELECT {alias}.job_id FROM {source} "  # noqa: S608
-            + ("" if matches else f"WHERE {where} ")
-            + f"ORDER BY {alias}.published_at DESC, {alias}.job_id DESC LIMIT %s) c "
-            "JOIN jobs_job j ON j.id = c.job_id "
-            "ORDER BY ts_rank(j.search_vector, to_tsquery('english', %s), 1) DESC, "
-            "j.published_at DESC, j.id DESC LIMIT %s OFFSET %s"
-        )
-        params += [CANDIDATES, tsquery_text(terms), PER_PAGE, start]
-    else:
-        order = (
-            f"{alias}.deadline ASC NULLS LAST, {alias}.published_at DESC, {alias}.job_id DESC"
-            if sort == "deadline"
-            else f"{alias}.published_at DESC, {alias}.job_id DESC"
-        )
-        sql = f"{head}SELECT {alias}.job_id FROM {source} "  # noqa: S608
-        sql += ("" if matches else f"WHERE {where} ") + f"ORDER BY {order} LIMIT %s OFFSET %s"
-        params += [PER_PAGE, start]
+        sql, page_params = _page_sql(f"jobs_jobfacet f WHERE {where}", "f", sort, terms, start)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, params + page_params)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -505,20 +560,25 @@ def _portable_facets(edition, terms, company, selected):
     return counts, total, not combos
 
 
-def _facets(edition, terms, company, selected, refresh=False):
-    """(counts, total, nothing matched the text at all) for this text, company and selection of
-    filters: from the cache, else counted and cached for FACET_CACHE_SECONDS."""
+def _facets(edition, terms, company, selected, refresh=False, page_sort=None):
+    """(counts, total, nothing matched the text at all, first page) for this text, company and
+    selection of filters: from the cache, else counted and cached for FACET_CACHE_SECONDS.
+    With `page_sort` (PostgreSQL), "first page" is the ids of the first page in that order when
+    the same statement read them (pg_facets), else None."""
     key = _cache_key(edition, terms, company, selected)
     summed = None if refresh else cache.get(key)
+    first_page = None
     if summed is None:
         if use_postgres():
-            summed = pg_facets(edition.pk, terms, company, selected)
+            summed = pg_facets(edition.pk, terms, company, selected, page_sort=page_sort)
+            if page_sort:
+                first_page = summed[3]
         else:
             summed = _portable_facets(edition, terms, company, selected)
         summed = ({name: dict(c) for name, c in summed[0].items()}, summed[1], summed[2])
         cache.set(key, summed, FACET_CACHE_SECONDS + (30 if refresh else 0))
     counts, total, empty = summed
-    return {name: Counter(c) for name, c in counts.items()}, total, empty
+    return {name: Counter(c) for name, c in counts.items()}, total, empty, first_page
 
 
 def refresh_facets(edition):
@@ -586,7 +646,11 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
     company = filterset.form.cleaned_data.get("company") or None
 
     typed, fuzzy = [], False
-    counts, total, empty = _facets(edition, terms, company, selected)
+    # A first page is read with the facets when they are counted (one pass over the matches).
+    page_sort = sort if use_postgres() and page <= 1 else None
+    counts, total, empty, first_page = _facets(
+        edition, terms, company, selected, page_sort=page_sort
+    )
     if terms and empty:
         text_key = "\x1f".join([str(edition.pk), *terms])
         typo_key = "jobs:typo:v2:" + sha256(text_key.encode()).hexdigest()[:40]
@@ -601,7 +665,9 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
             cache.set(typo_key, corrected, FACET_CACHE_SECONDS)
         if corrected != terms:
             typed, terms, fuzzy = terms, corrected, True
-            counts, total, empty = _facets(edition, terms, company, selected)
+            counts, total, empty, first_page = _facets(
+                edition, terms, company, selected, page_sort=page_sort
+            )
 
     pages = max(1, -(-total // PER_PAGE))
     bounded = sort == "relevance" and total > CANDIDATES
@@ -613,7 +679,11 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
     if use_postgres():
         # The same page of the same search is the same for everyone: kept as long as its facets.
         ids_key = f"{_cache_key(edition, terms, company, selected)}:{sort}:{start}"
-        ids = cache.get(ids_key)
+        ids = first_page if start == 0 else None
+        if ids is not None:
+            cache.set(ids_key, ids, FACET_CACHE_SECONDS)
+        else:
+            ids = cache.get(ids_key)
         if ids is None:
             now = timezone.now()
             ids = _pg_page_ids(edition.pk, now, terms, company, selected, sort, start, total)

@@ -44,8 +44,10 @@ def versions(request=None) -> dict:
     found = cache.get_many(list(keys))
     for key in keys:
         if key not in found:
-            cache.add(key, time.time_ns(), None)
-            found[key] = cache.get(key) or 0
+            # The value we add is the version, unless another process added one meanwhile
+            # (then read theirs): one round trip per missing namespace, not two.
+            version = time.time_ns()
+            found[key] = version if cache.add(key, version, None) else (cache.get(key) or 0)
     result = {name: found[key] for key, name in keys.items()}
     if request is not None:
         request._fragment_versions = result

@@ -7,6 +7,7 @@ from django.db import connection
 from jobs.bulk import deferred_search_upkeep
 from jobs.models import Job
 from tests.factories import JobFactory
+from tests.jobs.test_search_tables import tally_values_differ
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_postgres")]
 
@@ -62,6 +63,7 @@ def test_a_bulk_load_leaves_the_search_tables_as_the_triggers_would(edition, com
         assert _rows(cursor, company_a) == loaded
         cursor.execute(TALLY_MATCHES_FACETS)
         assert cursor.fetchone()[0] == 0
+        assert tally_values_differ(cursor) == 0
         cursor.execute("SELECT word FROM jobs_searchword WHERE word IN ('zyxwidget', 'qqsensor')")
         assert sorted(row[0] for row in cursor.fetchall()) == ["qqsensor", "zyxwidget"]
     assert [row[2] is not None for row in loaded] == [False, True, True]  # drafts: no facet row

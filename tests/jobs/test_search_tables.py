@@ -8,6 +8,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from jobs import search
@@ -51,6 +52,7 @@ def expected_row(job):
 
 
 def assert_tally_is_a_recount():
+    """The tally counts each combination's published jobs and carries its values (0006)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT edition_id, combo_id, n FROM jobs_facettally WHERE n <> 0 ORDER BY 1, 2"
@@ -60,6 +62,17 @@ def assert_tally_is_a_recount():
             "SELECT edition_id, combo_id, count(*) FROM jobs_jobfacet GROUP BY 1, 2 ORDER BY 1, 2"
         )
         assert tally == cursor.fetchall()
+        assert tally_values_differ(cursor) == 0
+
+
+def tally_values_differ(cursor):
+    """Tally rows whose facet values are not their combination's."""
+    tallied = COLUMNS.replace("c.", "t.")
+    cursor.execute(
+        "SELECT count(*) FROM jobs_facettally t JOIN jobs_facetcombo c ON c.id = t.combo_id "  # noqa: S608
+        f"WHERE ({tallied}) IS DISTINCT FROM ({COLUMNS})"
+    )
+    return cursor.fetchone()[0]
 
 
 def found(client, **params):
@@ -172,9 +185,9 @@ def test_jobs_past_their_deadline_are_not_counted(client, edition, company_a, on
     assert sum(result.facets["level"].counts.values()) == 1
 
 
-def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
-    """The one-statement SQL facet counting against the portable Python one, for every
-    combination of a few filters, with and without text."""
+def _varied_jobs(edition):
+    """24 jobs over two sectors, three companies, every level, two locations, GBA or not,
+    some past their deadline: (sectors, companies, selections to try)."""
     sectors = [SectorFactory(), SectorFactory()]
     companies = [
         CompanyFactory(sector=sectors[0], programme="innohk"),
@@ -184,6 +197,7 @@ def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
     values = itertools.cycle(
         itertools.product(["entry", "middle", "senior"], ["Hong Kong", "Cyberport"], [0, 1])
     )
+    now = timezone.now()
     for i in range(24):
         level, location, flag = next(values)
         company = companies[i % 3]
@@ -197,8 +211,11 @@ def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
             open_to_overseas=i % 5 == 0,
             is_tech_rd=i % 3 != 0,
             employment_type="internship" if i % 7 == 0 else "full_time",
-            deadline=None if i % 6 == 0 else timezone.now() + timezone.timedelta(days=i + 1),
+            published_at=now - timezone.timedelta(hours=i),
+            deadline=None if i % 6 == 0 else now + timezone.timedelta(days=i % 9 + 1),
         )
+    past = JobFactory(edition=edition, company=companies[1], title="Data Engineer, closed")
+    Job.objects.filter(pk=past.pk).update(deadline=now - timezone.timedelta(hours=1))
     selections = [
         {},
         {"level": {"entry"}},
@@ -206,6 +223,13 @@ def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
         {"level": {"entry", "senior"}, "location": {"Cyberport"}, "programme": {"innohk"}},
         {"tech": {True}, "overseas": {True}, "type": {"full_time"}},
     ]
+    return sectors, companies, selections
+
+
+def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
+    """The one-statement SQL facet counting against the portable Python one, for every
+    combination of a few filters, with and without text."""
+    _sectors, companies, selections = _varied_jobs(edition)
     for terms, selected, company in itertools.product(
         [[], ["data"], ["engin"]], selections, [None, companies[1].slug]
     ):
@@ -220,6 +244,43 @@ def test_facet_counts_equal_a_plain_recount(edition, on_postgres):
             {name: dict(c) for name, c in expected[0].items()},
             expected[1],
         ), (terms, selected, company)
+
+
+def test_the_first_page_read_with_the_facets_is_the_page_read_on_its_own(edition, on_postgres):
+    """A search whose facets are counted reads its first page from the same matches in the
+    same statement: the same jobs in the same order as the page's own query, for each sort,
+    with and without text, filters or a company."""
+    _sectors, companies, selections = _varied_jobs(edition)
+    now = timezone.now()
+    for terms, selected, company, sort in itertools.product(
+        [[], ["data"], ["engin"], ["zzzz"]], selections, [None, companies[1].slug], search.SORTS
+    ):
+        counts, total, empty, first_page = search.pg_facets(
+            edition.pk, terms, company, selected, now=now, page_sort=sort
+        )
+        alone = search._pg_page_ids(edition.pk, now, terms, company, selected, sort, 0, total)
+        if first_page is None:  # no text and no company: the page is read on its own
+            assert not terms and not company, (terms, selected, company)
+            continue
+        assert first_page == alone, (terms, selected, company, sort)
+        assert (counts, total, empty) == search.pg_facets(
+            edition.pk, terms, company, selected, now=now
+        )
+    assert search.pg_facets(edition.pk, ["zzzz"], page_sort="relevance")[2:] == (True, [])
+
+
+def test_a_cold_search_for_a_rare_word_reads_its_matches_once(
+    client, edition, company_a, on_postgres
+):
+    JobFactory(edition=edition, company=company_a, title="Bioinformatician")
+    JobFactory(edition=edition, company=company_a, title="Lab Technician")
+    cache.clear()
+    with CaptureQueriesContext(connection) as seen:
+        result = client.get(URL, {"q": "bioinf", "sector": company_a.sector.slug}).context["result"]
+
+    assert [job.title for job in result.jobs] == ["Bioinformatician"]
+    assert result.total == 1
+    assert sum("f.terms @@" in query["sql"] for query in seen.captured_queries) == 1
 
 
 def _recount(edition, ids, company, selected):
