@@ -290,43 +290,52 @@ def refresh_tally_terms(min_jobs=TALLY_MIN_JOBS):
     return len(added), len(dropped)
 
 
-def pg_kept_facets(edition_id, terms=(), now=None):
-    """(counts, total, nothing matched) of the open jobs matching `terms` (none, or one
-    tallied word) from jobs_facetcount, less the jobs past their deadline; None when the
-    counts are not kept for this text."""
+def _kept_sql(edition_id, terms, now):
+    """(CTEs, params) defining `kept` (the kept counts of this text, no rows when they are not
+    kept) and `kept_rows` (grp, value, n): those less the jobs past their deadline."""
+    text = tsquery_text(terms)
     sql = (
-        "WITH k AS (SELECT CASE WHEN %(text)s = '' THEN '' "  # noqa: S608
-        "ELSE nullif(to_tsquery('english', %(text)s)::text, '') END AS term), "
+        "k AS (SELECT CASE WHEN %s = '' THEN '' "  # noqa: S608
+        "ELSE nullif(to_tsquery('english', %s)::text, '') END AS term), "
         "kept AS (SELECT fc.grp, fc.value, fc.n FROM jobs_facetcount fc, k "
-        "WHERE fc.edition_id = %(edition)s AND fc.term = k.term), "
+        "WHERE fc.edition_id = %s AND fc.term = k.term), "
         # The few jobs past their deadline, read by the deadline index, then matched.
         "gone AS MATERIALIZED (SELECT f.combo_id, f.terms FROM jobs_jobfacet f "
-        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %(edition)s "
-        "AND f.deadline <= %(now)s), "
-        "per_combo AS MATERIALIZED (SELECT combo_id, count(*) AS n FROM gone "
-        "WHERE %(text)s = '' OR terms @@ to_tsquery('english', %(text)s) GROUP BY 1), "
-        "past AS (SELECT g.grp, g.value, sum(p.n) AS n FROM per_combo p "
+        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %s AND f.deadline <= %s), "
+        "gone_combos AS MATERIALIZED (SELECT combo_id, count(*) AS n FROM gone "
+        "WHERE %s = '' OR terms @@ to_tsquery('english', %s) GROUP BY 1), "
+        "past AS (SELECT g.grp, g.value, sum(p.n) AS n FROM gone_combos p "
         "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = p.combo_id "
         "OFFSET 0) c "
-        f"CROSS JOIN LATERAL {GROUP_VALUES} GROUP BY 1, 2) "
-        "SELECT kept.grp, kept.value, (kept.n - coalesce(past.n, 0))::int FROM kept "
-        "LEFT JOIN past USING (grp, value)"
+        f"CROSS JOIN LATERAL {GROUP_VALUES} GROUP BY 1, 2), "
+        "kept_rows AS (SELECT kept.grp, kept.value, (kept.n - coalesce(past.n, 0))::int AS n "
+        "FROM kept LEFT JOIN past USING (grp, value))"
     )
-    params = {"text": tsquery_text(terms), "edition": edition_id, "now": now or timezone.now()}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
-        return None
+    return sql, [text, text, edition_id, edition_id, now, text, text]
+
+
+def _kept_counts(rows):
+    """(counts, total, nothing matched) from rows of kept_rows."""
     groups = [name for name, _c in FACETS]
     counts = {name: {} for name in groups}
     total = 0
     for grp, value, n in rows:
         if grp == TOTAL_GROUP:
-            total = n
+            total = int(n)
         elif n > 0:
-            counts[groups[grp]][_typed(groups[grp], value)] = n
+            counts[groups[grp]][_typed(groups[grp], value)] = int(n)
     return counts, total, not total
+
+
+def pg_kept_facets(edition_id, terms=(), now=None):
+    """(counts, total, nothing matched) of the open jobs matching `terms` (none, or one
+    tallied word) from jobs_facetcount, less the jobs past their deadline; None when the
+    counts are not kept for this text."""
+    ctes, params = _kept_sql(edition_id, terms, now or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {ctes} SELECT grp, value, n FROM kept_rows", params)  # noqa: S608
+        rows = cursor.fetchall()
+    return _kept_counts(rows) if rows else None
 
 
 def _keeps_counts_for(terms) -> bool:
@@ -351,11 +360,19 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
     text: the caller reads the page with _pg_page_ids)."""
     selected = selected or {}
     now = now or timezone.now()
+    kept_ctes, kept_params = "", []
     if not company and not any(selected.values()) and _keeps_counts_for(terms):
-        kept = pg_kept_facets(edition_id, terms, now)
-        if kept is not None:
-            return (*kept, None) if page_sort else kept
+        if not terms:  # the landing page: kept for every edition
+            kept = pg_kept_facets(edition_id, terms, now)
+            if kept is not None:
+                return (*kept, None) if page_sort else kept
+        else:  # one word: its kept counts if any, else counted, in the same statement
+            kept_ctes, kept_params = _kept_sql(edition_id, terms, now)
+            kept_ctes += ", "
     where, params = _match_sql(edition_id, now, terms, company)
+    if kept_ctes:
+        where = f"NOT EXISTS (SELECT FROM kept) AND {where}"
+        params = kept_params + params
     groups = [name for name, _c in FACETS]
     tests, test_params = [], []
     for i, (name, column) in enumerate(zip(groups, COMBO_COLUMNS, strict=True)):
@@ -429,7 +446,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
     as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
     sets = ", ".join(f"({column})" for column in COMBO_COLUMNS)
     sql = (
-        f"WITH {head}"  # noqa: S608
+        f"WITH {kept_ctes}{head}"  # noqa: S608
         + (f"s AS MATERIALIZED ({per_combo}), " if per_combo else "")
         + f"m AS MATERIALIZED (SELECT * FROM ({rows}) x WHERE misses <= 1) "  # noqa: S608
         # Jobs passing every filter count in every group (and the total, set ()): one pass.
@@ -443,6 +460,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
         )
         + f"UNION ALL {matched}"
         + (f" UNION ALL SELECT -2, NULL, NULL, ARRAY({page_sql})" if page_sql else "")
+        + (" UNION ALL SELECT -100 - grp, value, n, NULL FROM kept_rows" if kept_ctes else "")
     )
     # GROUPING() has bit (8 - i) set when column i is not grouped: all set is the total.
     everything = (1 << len(groups)) - 1
@@ -451,21 +469,25 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
     total, matched, ids = 0, 0, None
     with connection.cursor() as cursor:
         cursor.execute(sql, params + page_params)
-        for g, value, n, page in cursor.fetchall():
-            if g == -2:
-                ids = list(page)
-            elif g == -1:
-                matched = int(n or 0)
-            elif g == everything:
-                total = int(n or 0)
-            else:
-                i = -10 - g if g < 0 else by_mask[g]
-                value = _typed(groups[i], value)
-                n = counts[groups[i]].get(value, 0) + int(n)
-                if n:
-                    counts[groups[i]][value] = n
-                else:  # a combination's jobs all past their deadline
-                    counts[groups[i]].pop(value, None)
+        rows = cursor.fetchall()
+    kept = [(-100 - g, value, n) for g, value, n, _page in rows if g <= -100]
+    if kept:  # nothing was counted: the word's counts are kept
+        return (*_kept_counts(kept), None) if page_sort else _kept_counts(kept)
+    for g, value, n, page in rows:
+        if g == -2:
+            ids = list(page)
+        elif g == -1:
+            matched = int(n or 0)
+        elif g == everything:
+            total = int(n or 0)
+        else:
+            i = -10 - g if g < 0 else by_mask[g]
+            value = _typed(groups[i], value)
+            n = counts[groups[i]].get(value, 0) + int(n)
+            if n:
+                counts[groups[i]][value] = n
+            else:  # a combination's jobs all past their deadline
+                counts[groups[i]].pop(value, None)
     if page_sort:
         return counts, total, not matched, ids
     return counts, total, not matched
