@@ -294,20 +294,29 @@ def _kept_sql(edition_id, terms, now):
     """(CTEs, params) defining `kept` (the kept counts of this text, no rows when they are not
     kept) and `kept_rows` (grp, value, n): those less the jobs past their deadline."""
     text = tsquery_text(terms)
+    columns = ", ".join(f"c.{column}" for column in COMBO_COLUMNS)
+    as_text = ", ".join(f"c.{column}::text" for column in COMBO_COLUMNS)
+    sets = ", ".join(f"(c.{column})" for column in COMBO_COLUMNS)
+    # GROUPING() has bit (8 - i) set when column i is not grouped.
+    everything = (1 << len(COMBO_COLUMNS)) - 1
+    groups = " ".join(
+        f"WHEN {everything ^ (1 << (len(COMBO_COLUMNS) - 1 - i))} THEN {i}"
+        for i in range(len(COMBO_COLUMNS))
+    )
     sql = (
         "k AS (SELECT CASE WHEN %s = '' THEN '' "  # noqa: S608
         "ELSE nullif(to_tsquery('english', %s)::text, '') END AS term), "
         "kept AS (SELECT fc.grp, fc.value, fc.n FROM jobs_facetcount fc, k "
         "WHERE fc.edition_id = %s AND fc.term = k.term), "
-        # The few jobs past their deadline, read by the deadline index, then matched.
-        "gone AS MATERIALIZED (SELECT f.combo_id, f.terms FROM jobs_jobfacet f "
-        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %s AND f.deadline <= %s), "
-        "gone_combos AS MATERIALIZED (SELECT combo_id, count(*) AS n FROM gone "
-        "WHERE %s = '' OR terms @@ to_tsquery('english', %s) GROUP BY 1), "
-        "past AS (SELECT g.grp, g.value, sum(p.n) AS n FROM gone_combos p "
+        # The few jobs past their deadline, read by the deadline index, then matched, per
+        # combination; then per value of each group in one pass (GROUPING SETS).
+        "gone AS MATERIALIZED (SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f "
+        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %s AND f.deadline <= %s "
+        "AND (%s = '' OR f.terms @@ to_tsquery('english', %s)) GROUP BY 1), "
+        f"past AS (SELECT CASE GROUPING({columns}) {groups} ELSE {TOTAL_GROUP} END AS grp, "
+        f"coalesce({as_text}, '') AS value, sum(p.n) AS n FROM gone p "
         "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = p.combo_id "
-        "OFFSET 0) c "
-        f"CROSS JOIN LATERAL {GROUP_VALUES} GROUP BY 1, 2), "
+        f"OFFSET 0) c GROUP BY GROUPING SETS ({sets}, ())), "
         "kept_rows AS (SELECT kept.grp, kept.value, (kept.n - coalesce(past.n, 0))::int AS n "
         "FROM kept LEFT JOIN past USING (grp, value))"
     )
