@@ -308,11 +308,13 @@ def _kept_sql(edition_id, terms, now):
         "ELSE nullif(to_tsquery('english', %s)::text, '') END AS term), "
         "kept AS (SELECT fc.grp, fc.value, fc.n FROM jobs_facetcount fc, k "
         "WHERE fc.edition_id = %s AND fc.term = k.term), "
-        # The few jobs past their deadline, read by the deadline index, then matched, per
-        # combination; then per value of each group in one pass (GROUPING SETS).
-        "gone AS MATERIALIZED (SELECT f.combo_id, count(*) AS n FROM jobs_jobfacet f "
-        "WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %s AND f.deadline <= %s "
-        "AND (%s = '' OR f.terms @@ to_tsquery('english', %s)) GROUP BY 1), "
+        # The few jobs past their deadline, read by the deadline index (OFFSET 0: never
+        # through the GIN index, costly for a common word), then matched, per combination;
+        # then per value of each group in one pass (GROUPING SETS).
+        "gone AS MATERIALIZED (SELECT g.combo_id, count(*) AS n FROM (SELECT f.combo_id, "
+        "f.terms FROM jobs_jobfacet f WHERE EXISTS (SELECT FROM kept) AND f.edition_id = %s "
+        "AND f.deadline <= %s OFFSET 0) g "
+        "WHERE %s = '' OR g.terms @@ to_tsquery('english', %s) GROUP BY 1), "
         f"past AS (SELECT CASE GROUPING({columns}) {groups} ELSE {TOTAL_GROUP} END AS grp, "
         f"coalesce({as_text}, '') AS value, sum(p.n) AS n FROM gone p "
         "CROSS JOIN LATERAL (SELECT * FROM jobs_facetcombo c WHERE c.id = p.combo_id "
@@ -427,7 +429,7 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
         rows = f"SELECT c.id AS combo_id, {columns}, s.n, {keep} FROM s {combos}"  # noqa: S608
         # `keep` repeats the tests: their parameters are passed twice.
         params = params + test_params * 2
-        matched = "SELECT -1, NULL, count(*), NULL::bigint[] FROM s"
+        matched = "SELECT -1, NULL, count(*), NULL, NULL FROM s"
     else:
         # No text: the published jobs per combination with its values (jobs_facettally,
         # kept by a trigger, migration 0006), and the few past their deadline as negative
@@ -447,42 +449,41 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
         params = [*test_params * 2, edition_id, *test_params * 2, edition_id, now, edition_id]
         # Whether any job is open at all (the newest first, so the first row answers).
         matched = (
-            "SELECT -1, NULL, count(*), NULL::bigint[] FROM (SELECT FROM jobs_jobfacet f "  # noqa: S608
+            "SELECT -1, NULL, count(*), NULL, NULL FROM (SELECT FROM jobs_jobfacet f "  # noqa: S608
             "WHERE f.edition_id = %s AND (f.deadline IS NULL OR f.deadline > %s) LIMIT 1) e"
         )
         page_params = [edition_id, now]
     grouped = ", ".join(COMBO_COLUMNS)
     as_text = ", ".join(f"{column}::text" for column in COMBO_COLUMNS)
     sets = ", ".join(f"({column})" for column in COMBO_COLUMNS)
+    # Per value of each group: the jobs passing every filter, and those missing exactly one
+    # group's filter (they count in that group only), in one pass.
+    missed_at = ", ".join(f"sum(n) FILTER (WHERE missed = {i})" for i, _test in tests)
+    missed_at = f"ARRAY[{missed_at}]" if tests else "NULL::numeric[]"
     sql = (
         f"WITH {kept_ctes}{head}"  # noqa: S608
         + (f"s AS MATERIALIZED ({per_combo}), " if per_combo else "")
-        + f"m AS MATERIALIZED (SELECT * FROM ({rows}) x WHERE misses <= 1) "  # noqa: S608
-        # Jobs passing every filter count in every group (and the total, set ()): one pass.
-        f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, sum(n), NULL::bigint[] "
-        f"FROM m WHERE misses = 0 GROUP BY GROUPING SETS ({sets}, ()) "
-        # Jobs missing exactly one group's filter count in that group only.
-        + "".join(
-            f"UNION ALL SELECT {-10 - i}, {COMBO_COLUMNS[i]}::text, sum(n), NULL FROM m "  # noqa: S608
-            f"WHERE misses = 1 AND missed = {i} GROUP BY {COMBO_COLUMNS[i]} "
-            for i, _test in tests
-        )
-        + f"UNION ALL {matched}"
-        + (f" UNION ALL SELECT -2, NULL, NULL, ARRAY({page_sql})" if page_sql else "")
-        + (" UNION ALL SELECT -100 - grp, value, n, NULL FROM kept_rows" if kept_ctes else "")
+        + f"m AS (SELECT * FROM ({rows}) x WHERE misses <= 1) "  # noqa: S608
+        f"SELECT GROUPING({grouped}) AS g, coalesce({as_text}) AS v, "
+        f"sum(n) FILTER (WHERE misses = 0), {missed_at}, NULL::bigint[] "
+        f"FROM m GROUP BY GROUPING SETS ({sets}, ()) "
+        f"UNION ALL {matched}"
+        + (f" UNION ALL SELECT -2, NULL, NULL, NULL, ARRAY({page_sql})" if page_sql else "")
+        + (" UNION ALL SELECT -100 - grp, value, n, NULL, NULL FROM kept_rows" if kept_ctes else "")
     )
     # GROUPING() has bit (8 - i) set when column i is not grouped: all set is the total.
     everything = (1 << len(groups)) - 1
     by_mask = {everything ^ (1 << (len(groups) - 1 - i)): i for i in range(len(groups))}
+    tested = {i: k for k, (i, _test) in enumerate(tests)}
     counts = {name: {} for name in groups}
     total, matched, ids = 0, 0, None
     with connection.cursor() as cursor:
         cursor.execute(sql, params + page_params)
         rows = cursor.fetchall()
-    kept = [(-100 - g, value, n) for g, value, n, _page in rows if g <= -100]
+    kept = [(-100 - g, value, n) for g, value, n, _missed, _page in rows if g <= -100]
     if kept:  # nothing was counted: the word's counts are kept
         return (*_kept_counts(kept), None) if page_sort else _kept_counts(kept)
-    for g, value, n, page in rows:
+    for g, value, n, missed, page in rows:
         if g == -2:
             ids = list(page)
         elif g == -1:
@@ -490,13 +491,10 @@ def pg_facets(edition_id, terms=(), company=None, selected=None, now=None, page_
         elif g == everything:
             total = int(n or 0)
         else:
-            i = -10 - g if g < 0 else by_mask[g]
-            value = _typed(groups[i], value)
-            n = counts[groups[i]].get(value, 0) + int(n)
-            if n:
-                counts[groups[i]][value] = n
-            else:  # a combination's jobs all past their deadline
-                counts[groups[i]].pop(value, None)
+            i = by_mask[g]
+            n = int(n or 0) + (int(missed[tested[i]] or 0) if i in tested else 0)
+            if n:  # not a combination whose jobs are all past their deadline
+                counts[groups[i]][_typed(groups[i], value)] = n
     if page_sort:
         return counts, total, not matched, ids
     return counts, total, not matched
