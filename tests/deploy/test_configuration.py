@@ -102,7 +102,7 @@ def test_production_variables_select_the_real_stack():
 
     assert result.stdout.split() == [
         "expo.lib.postgresql",  # Django's PostgreSQL backend, its pool hardened
-        "django.core.cache.backends.redis.RedisCache",
+        "expo.lib.cache.RedisCache",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
         "False",
         "django.core.mail.backends.smtp.EmailBackend",
