@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import private_storage
 from expo.choices import Education, EmploymentType, Level
 
+LEVEL_LABELS = dict(Level.choices)  # lazy: in the language active when shown
+EMPLOYMENT_TYPE_LABELS = dict(EmploymentType.choices)
+
 
 class JobQuerySet(models.QuerySet):
     def open(self, now=None):
@@ -116,6 +119,16 @@ class Job(models.Model):
     @property
     def skill_list(self):
         return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+    # get_level_display() rebuilds the field's choices on every call (~15 µs); a search page
+    # renders 20 cards with two such labels each.
+    @property
+    def level_label(self):
+        return LEVEL_LABELS.get(self.level, self.level)
+
+    @property
+    def employment_type_label(self):
+        return EMPLOYMENT_TYPE_LABELS.get(self.employment_type, self.employment_type)
 
 
 def application_cv_upload_to(instance, filename):

@@ -194,3 +194,15 @@ def test_query_count_does_not_grow_with_results(
         client.get(URL, {"q": q})
 
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+def test_result_cards_name_the_level_and_type_in_the_visitors_language(client, edition, company_a):
+    JobFactory(edition=edition, company=company_a, level="entry", employment_type="full_time")
+
+    english = client.get(URL, headers={"accept-language": "en"}).content.decode()
+    chinese = client.get(URL, headers={"accept-language": "zh-hant"}).content.decode()
+
+    assert '<span class="chip">Entry level</span>' in english
+    assert '<span class="chip">Full-time</span>' in english
+    assert '<span class="chip">初級</span>' in chinese
+    assert '<span class="chip">全職</span>' in chinese
