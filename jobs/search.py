@@ -30,20 +30,25 @@ CANDIDATES of them:
   returns the page's ids. Sorting by newest or deadline walks an index and ranks nothing.
 - Facets with no filter or company, for no text or one tallied word (the landing page and the
   first page of most searches; common words are the expensive ones to count): read from
-  `jobs_facetcount`, less the jobs past their deadline, in one statement (a few hundred rows
-  where counting read tens of thousands). Otherwise:
-- Facets: one query counts the matching jobs per facet combination (GROUP BY one integer over
-  the narrow table, then joined to the combinations); every facet count and the total are
-  summed from it in Python, each facet counted with the other groups' filters applied and its
-  own left out (so the alternatives inside a group keep their counts). The combinations depend
-  only on the text and company, never on the other filters, sort or page, so they are cached
-  for FACET_CACHE_SECONDS, and so are the sums per selection. The no-text combinations (the
-  landing page and every filters-only search) are refreshed into the cache every minute by
+  `jobs_facetcount`, less the jobs past their deadline (summed per value in one GROUPING SETS
+  pass over their combinations), in one statement (a few hundred rows where counting read tens
+  of thousands). For one word that statement also holds the counting below, which runs only
+  when the word is not tallied: one round trip either way. Otherwise:
+- Facets: one statement counts the matching jobs per facet combination (GROUP BY one integer
+  over the narrow table; without text, the published jobs per combination from
+  `jobs_facettally`, whose rows carry their combination's values (migration 0006), with the
+  jobs past their deadline as negative rows), then per value of each group in one GROUPING SETS
+  pass: the jobs passing every filter, plus those missing only that group's filter (so the
+  alternatives inside a group keep their counts). With text or a company the same statement
+  also reads the first page's ids from the same matches (the GIN index is read once). The
+  counts are cached for FACET_CACHE_SECONDS per text, company and selection, and so is each
+  page's list of ids; the landing page's counts are refreshed into the cache every minute by
   jobs.tasks.refresh_search_facets (Celery beat), so no visitor waits for them.
 
-A page is always the same number of queries: facets (on a cache miss: one, or two when the
-kept counts do not cover it), then one for the page's ids and one for its rows; a typo adds the
-correction and a second facet count.
+A page is always the same number of queries: facets (on a cache miss: one statement, which
+for a text or company search also reads the first page), then one for the page's ids (unless
+read with the facets) and one for its rows; a typo adds the correction and a second facet
+count.
 
 On SQLite (the embedded `make run`): every word must appear (icontains) in the title, skills,
 description or company name, so a Chinese word matches inside Chinese text; a word that matches
