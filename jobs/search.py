@@ -594,23 +594,37 @@ def _portable_facets(edition, terms, company, selected):
     return counts, total, not combos
 
 
-def _facets(edition, terms, company, selected, refresh=False, page_sort=None):
+def _facets(edition, terms, company, selected, refresh=False, page_sort=None, pending=None):
     """(counts, total, nothing matched the text at all, first page) for this text, company and
-    selection of filters: from the cache, else counted and cached for FACET_CACHE_SECONDS.
-    With `page_sort` (PostgreSQL), "first page" is the ids of the first page in that order when
-    the same statement read them (pg_facets), else None."""
+    selection of filters: from the cache, else counted and cached for FACET_CACHE_SECONDS
+    (into `pending`, {key: value}, when given: the caller stores them all in one round trip).
+    With `page_sort` (PostgreSQL), "first page" is the ids of the first page in that order,
+    read from the cache with the counts, or by the same statement that counts (pg_facets);
+    None when neither had them."""
     key = _cache_key(edition, terms, company, selected)
-    summed = None if refresh else cache.get(key)
+    page_key = f"{key}:{page_sort}:0"
     first_page = None
+    if refresh:
+        summed = None
+    elif page_sort:
+        found = cache.get_many([key, page_key])
+        summed, first_page = found.get(key), found.get(page_key)
+    else:
+        summed = cache.get(key)
     if summed is None:
         if use_postgres():
             summed = pg_facets(edition.pk, terms, company, selected, page_sort=page_sort)
-            if page_sort:
+            if page_sort and summed[3] is not None:
                 first_page = summed[3]
+                if pending is not None:
+                    pending[page_key] = first_page
         else:
             summed = _portable_facets(edition, terms, company, selected)
         summed = ({name: dict(c) for name, c in summed[0].items()}, summed[1], summed[2])
-        cache.set(key, summed, FACET_CACHE_SECONDS + (30 if refresh else 0))
+        if pending is not None:
+            pending[key] = summed
+        else:
+            cache.set(key, summed, FACET_CACHE_SECONDS + (30 if refresh else 0))
     counts, total, empty = summed
     return {name: Counter(c) for name, c in counts.items()}, total, empty, first_page
 
@@ -680,10 +694,12 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
     company = filterset.form.cleaned_data.get("company") or None
 
     typed, fuzzy = [], False
-    # A first page is read with the facets when they are counted (one pass over the matches).
+    # A first page is read with the facets: from the cache in the same round trip, or when they
+    # are counted, in the same statement (one pass over the matches).
     page_sort = sort if use_postgres() and page <= 1 else None
+    pending = {}  # what this request adds to the cache, stored at the end in one round trip
     counts, total, empty, first_page = _facets(
-        edition, terms, company, selected, page_sort=page_sort
+        edition, terms, company, selected, page_sort=page_sort, pending=pending
     )
     if terms and empty:
         text_key = "\x1f".join([str(edition.pk), *terms])
@@ -696,11 +712,11 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
                 corrected = _portable_corrected(edition, terms)
             # Chinese words are kept as typed: similarity of spelling means nothing there.
             corrected = [t if is_chinese(t) else c for t, c in zip(terms, corrected, strict=True)]
-            cache.set(typo_key, corrected, FACET_CACHE_SECONDS)
+            pending[typo_key] = corrected
         if corrected != terms:
             typed, terms, fuzzy = terms, corrected, True
             counts, total, empty, first_page = _facets(
-                edition, terms, company, selected, page_sort=page_sort
+                edition, terms, company, selected, page_sort=page_sort, pending=pending
             )
 
     pages = max(1, -(-total // PER_PAGE))
@@ -714,14 +730,12 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
         # The same page of the same search is the same for everyone: kept as long as its facets.
         ids_key = f"{_cache_key(edition, terms, company, selected)}:{sort}:{start}"
         ids = first_page if start == 0 else None
-        if ids is not None:
-            cache.set(ids_key, ids, FACET_CACHE_SECONDS)
-        else:
+        if ids is None and not (page_sort and start == 0):  # else the cache was asked already
             ids = cache.get(ids_key)
         if ids is None:
             now = timezone.now()
             ids = _pg_page_ids(edition.pk, now, terms, company, selected, sort, start, total)
-            cache.set(ids_key, ids, FACET_CACHE_SECONDS)
+            pending[ids_key] = ids
 
         def rows(ids=ids):
             by_id = {
@@ -746,6 +760,8 @@ def search(edition, filterset, text="", sort="relevance", page=1) -> SearchResul
                 start : start + PER_PAGE
             ]
         )
+    if pending:
+        cache.set_many(pending, FACET_CACHE_SECONDS)
     return SearchResult(
         ids=ids if use_postgres() else [job.pk for job in jobs],
         jobs=jobs,

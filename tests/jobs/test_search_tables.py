@@ -366,3 +366,31 @@ def test_the_beat_task_counts_the_landing_page_facets_ahead(edition, company_a, 
     assert cache.get(key)[1] == 1
     entry = settings.CELERY_BEAT_SCHEDULE["refresh-job-search-facets"]
     assert entry["task"] == "jobs.tasks.refresh_search_facets"
+
+
+def test_a_repeated_search_reads_its_counts_and_first_page_in_one_cache_round_trip(
+    client, edition, company_a, on_postgres, monkeypatch
+):
+    JobFactory(edition=edition, company=company_a, title="Bioinformatician")
+    cache.clear()
+    first = client.get(URL, {"q": "bioinf"}).context["result"]
+    reads = []
+    get, get_many = cache.get, cache.get_many
+    monkeypatch.setattr(
+        cache, "get", lambda key, *a, **kw: reads.append([key]) or get(key, *a, **kw)
+    )
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, **kw: reads.append(keys) or get_many(keys, **kw)
+    )
+
+    with CaptureQueriesContext(connection) as seen:
+        again = client.get(URL, {"q": "bioinf"}).context["result"]
+
+    assert (again.ids, again.total) == (first.ids, first.total) and first.total == 1
+    assert [keys for keys in reads if any("jobs:facets" in key for key in keys)] == [
+        [
+            search._cache_key(edition, ["bioinf"], None, {}),
+            f"{search._cache_key(edition, ['bioinf'], None, {})}:relevance:0",
+        ]
+    ]
+    assert not any("jobs_jobfacet" in query["sql"] for query in seen.captured_queries)
