@@ -42,12 +42,18 @@ def versions(request=None) -> dict:
         return request._fragment_versions
     keys = {_VERSION_KEY.format(name): name for name in NAMESPACES}
     found = cache.get_many(list(keys))
-    for key in keys:
-        if key not in found:
-            # The value we add is the version, unless another process added one meanwhile
-            # (then read theirs): one round trip per missing namespace, not two.
-            version = time.time_ns()
-            found[key] = version if cache.add(key, version, None) else (cache.get(key) or 0)
+    missing = {key: time.time_ns() for key in keys if key not in found}
+    if missing:
+        # The value we add is the version, unless another process added one meanwhile (then
+        # read theirs); all in one round trip where the cache can (expo.lib.cache.add_many).
+        add_many = getattr(cache, "add_many", None)
+        if add_many is not None:
+            added = set(add_many(missing, None))
+        else:
+            added = {key for key, version in missing.items() if cache.add(key, version, None)}
+        found.update({key: missing[key] for key in added})
+        if taken := [key for key in missing if key not in added]:
+            found.update({key: 0 for key in taken} | cache.get_many(taken))
     result = {name: found[key] for key, name in keys.items()}
     if request is not None:
         request._fragment_versions = result
