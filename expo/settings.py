@@ -263,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "expo.tasks.announce_sessions_starting",
         "schedule": crontab(minute="*"),
     },
+    # Slide PDFs whose conversion task was lost or whose worker died (expo/schedule/slides.py).
+    "convert-waiting-slides": {
+        "task": "expo.tasks.convert_waiting_slides",
+        "schedule": crontab(minute="*"),
+    },
     "issue-certificates": {
         "task": "expo.tasks.issue_certificates",
         "schedule": crontab(minute="*/5"),

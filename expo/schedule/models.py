@@ -180,6 +180,67 @@ class Slide(models.Model):
         return f"{self.session} #{self.position + 1}"
 
 
+def _private_storage():
+    from accounts.models import private_storage
+
+    return private_storage()
+
+
+def slides_pdf_upload_to(instance, filename):
+    return f"slides-pdf/{instance.session_id}/{secrets.token_hex(8)}.pdf"
+
+
+class SlideConversion(models.Model):
+    """A host's PDF waiting to become the session's slides (expo/schedule/slides.py). Written
+    with the upload, converted by a worker after the commit; the beat's sweep converts a row
+    whose worker died. The session keeps its old slides until the new ones are ready."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the converter")
+        CONVERTING = "converting", _("Converting")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Error(models.TextChoices):
+        NO_CONVERTER = "no_converter", _("PDF slides cannot be converted on this server.")
+        UNCONVERTIBLE = "unconvertible", _("We could not turn this PDF into slides.")
+        NO_PAGES = "no_pages", _("The PDF has no pages.")
+
+    session = models.OneToOneField(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="slide_conversion",
+        verbose_name=_("session"),
+    )
+    pdf = models.FileField(
+        _("PDF"), storage=_private_storage, upload_to=slides_pdf_upload_to, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.WAITING
+    )
+    error = models.CharField(_("error"), max_length=20, choices=Error.choices, blank=True)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("slide conversion")
+        verbose_name_plural = _("slide conversions")
+
+    def __str__(self):
+        return f"{self.session} · {self.get_status_display()}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.WAITING, self.Status.CONVERTING)
+
+
 class Stage(models.Model):
     """The live room's state for one session, and its event counter: services lock this row
     to number events, so ids follow commit order and a client can tell what it missed."""

@@ -45,3 +45,19 @@ def issue_certificates() -> int:
     from .certificates import issue_due_certificates
 
     return issue_due_certificates()
+
+
+@shared_task(name="expo.tasks.convert_slides")
+def convert_slides(session_id: int) -> bool:
+    """Turn the host's uploaded PDF into the session's slides (queued by the upload)."""
+    from .slides import do_convert
+
+    return bool(do_convert(session_id))
+
+
+@shared_task(name="expo.tasks.convert_waiting_slides")
+def convert_waiting_slides() -> int:
+    """Slide PDFs whose task was lost or whose worker died: converted by the sweep."""
+    from .slides import convert_due
+
+    return convert_due()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sessions/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("sessions/<int:pk>/live/", views.live, name="live"),
     path("sessions/<int:pk>/slides/", views.upload_slides, name="upload_slides"),
+    path("sessions/<int:pk>/slides/status/", views.slides_status, name="slides_status"),
     path("sessions/<int:pk>/attendees.csv", views.attendees_csv, name="attendees_csv"),
     path("sessions/<int:pk>/calendar.ics", views.session_ics, name="session_ics"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),

@@ -22,7 +22,14 @@ from booths.content import render_markdown, video_embed_url
 from expo.context_processors import current_edition
 from expo.lib import fragments
 from expo.lib.spreadsheets import csv_response
-from expo.schedule.models import CalendarFeed, Certificate, Registration, Session, Stage
+from expo.schedule.models import (
+    CalendarFeed,
+    Certificate,
+    Registration,
+    Session,
+    SlideConversion,
+    Stage,
+)
 
 from . import certificates, services, slides
 from .calendar import calendar_for
@@ -144,6 +151,7 @@ def session_detail(request, pk):
         context["attendees"] = list(services.attendees(session)[:500])
     if is_host:
         context["slides_form"] = SlidesForm()
+        context["conversion"] = SlideConversion.objects.filter(session=session).first()
     return render(request, "expo/schedule/session.html", context)
 
 
@@ -218,22 +226,48 @@ def upload_slides(request, pk):
     if not session.is_host(request.user):
         raise PermissionDenied
     form = SlidesForm(request.POST, request.FILES)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["files"]))
+    elif slides.is_single_pdf(files := form.cleaned_data["files"]):
+        slides.request_conversion(session, files[0], request.user)
+        messages.info(
+            request,
+            _("Your PDF is being turned into slides: they appear here in a moment."),
+        )
+    else:
         try:
-            images = slides.images_from_uploads(form.cleaned_data["files"])
+            images = slides.images_from_uploads(files)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            slides.replace_slides(session, images)
+            slides.replace_with_images(session, images)
             count = len(images)
             messages.success(
                 request,
                 ngettext("%(count)d slide uploaded.", "%(count)d slides uploaded.", count)
                 % {"count": count},
             )
-    else:
-        messages.error(request, " ".join(form.errors["files"]))
     return redirect("expo:session", pk=pk)
+
+
+@login_required
+@never_cache
+@require_GET
+def slides_status(request, pk):
+    """The host's view of their PDF's conversion (polled by the session page while it runs);
+    once the slides are ready, the page reloads to show them."""
+    session = get_object_or_404(Session, pk=pk)
+    if not session.is_host(request.user):
+        raise PermissionDenied
+    conversion = SlideConversion.objects.filter(session=session).first()
+    response = render(
+        request,
+        "expo/schedule/_slides_conversion.html",
+        {"session": session, "conversion": conversion},
+    )
+    if request.htmx and conversion is not None and conversion.status == conversion.Status.DONE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
