@@ -105,7 +105,8 @@ def request_conversion(session, upload, user) -> SlideConversion:
         storage = conversion.pdf.storage
         if replaced:
             transaction.on_commit(lambda: storage.delete(replaced))
-        transaction.on_commit(lambda: convert_slides.delay(session.pk))
+        # Best effort: with the broker down, the sweep converts the row.
+        transaction.on_commit(lambda: convert_slides.delay(session.pk), robust=True)
     return conversion
 
 
