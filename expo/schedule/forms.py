@@ -62,7 +62,8 @@ class SlidesForm(forms.Form):
 
 # --- 1:1 slots and interviews ----------------------------------------------------------------
 class PublishSlotsForm(forms.Form):
-    """Consecutive slots for one recruiter on one day, in Hong Kong time."""
+    """Consecutive slots for one recruiter on one day, or the same times on each day up to
+    `until` (weekends skipped if asked), in Hong Kong time."""
 
     recruiter = forms.ModelChoiceField(label=_("Recruiter"), queryset=None, empty_label=None)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -79,16 +80,44 @@ class PublishSlotsForm(forms.Form):
         choices=[(m, _("%(minutes)s minutes") % {"minutes": m}) for m in (15, 20, 30, 45, 60)],
     )
 
+    until = forms.DateField(
+        label=_("Repeat every day until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Optional: the same times on each day up to this one."),
+    )
+    weekdays_only = forms.BooleanField(
+        label=_("Skip Saturdays and Sundays"), required=False, initial=False
+    )
+
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recruiter"].queryset = team
         self.fields["recruiter"].label_from_instance = lambda user: user.get_full_name()
 
     def clean(self):
+        from .meetings import MAX_REPEAT_DAYS
+
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", _("The end must be after the start."))
+        day, until = data.get("day"), data.get("until")
+        if day and until:
+            if until < day:
+                self.add_error("until", _("Choose a day after the first one."))
+            elif (until - day).days >= MAX_REPEAT_DAYS:
+                self.add_error(
+                    "until",
+                    _("Repeat over at most %(days)s days at once.") % {"days": MAX_REPEAT_DAYS},
+                )
         return data
+
+    def days(self) -> list:
+        """The days to publish on (cleaned data), in order."""
+        from .meetings import repeat_days
+
+        data = self.cleaned_data
+        return repeat_days(data["day"], data.get("until"), data.get("weekdays_only", False))
 
 
 class OfferInterviewForm(forms.Form):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -42,6 +43,18 @@ def _staff_booth(request):
 
 
 # --- The staff agenda -----------------------------------------------------------------------
+def _published_message(count, days):
+    if days == 1:
+        return ngettext("%(count)d slot published.", "%(count)d slots published.", count) % {
+            "count": count
+        }
+    return ngettext(
+        "%(count)d slot published over %(days)d days.",
+        "%(count)d slots published over %(days)d days.",
+        count,
+    ) % {"count": count, "days": days}
+
+
 @login_required
 def agenda(request):
     """Publish slots; the coming slots of the team by Hong Kong day, with their bookings."""
@@ -54,14 +67,15 @@ def agenda(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
+                days = form.days()
                 times = meetings.slot_times(
-                    data["day"], data["start"], data["end"], data["minutes"], tz
+                    data["day"], data["start"], data["end"], data["minutes"], tz, days=days
                 )
                 created = meetings.publish_slots(request.user, booth, data["recruiter"].pk, times)
             except meetings.MeetingError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("%(count)d slots published.") % {"count": len(created)})
+                messages.success(request, _published_message(len(created), len(days)))
                 return redirect("expo:agenda")
         status = 400
     else:

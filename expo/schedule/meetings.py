@@ -38,7 +38,8 @@ from .models import Booking, BookingReminder, InterviewOffer, MeetingSlot, Notic
 from .services import REMINDERS, ScheduleError, starts_today
 
 SLOT_MINUTES = (15, 20, 30, 45, 60)
-MAX_SLOTS_AT_ONCE = 48
+MAX_SLOTS_AT_ONCE = 48  # a day
+MAX_REPEAT_DAYS = 31
 JOIN_EARLY = timedelta(minutes=5)  # the join button opens this long before the start
 
 
@@ -133,9 +134,24 @@ def _locked_user(user_id) -> User:
     return User.objects.select_for_update().get(pk=user_id)
 
 
-def slot_times(day, start, end, minutes, tz) -> list[tuple[datetime, datetime]]:
-    """Consecutive slots of `minutes` from start to end on `day` in the time zone `tz` (the
-    expo's: staff publish in Hong Kong time); a last slot that would pass `end` is dropped."""
+def repeat_days(day, until=None, weekdays_only=False) -> list:
+    """`day`, or every day from `day` to `until` (weekends left out if asked); at most
+    MAX_REPEAT_DAYS days."""
+    days = [day + timedelta(days=n) for n in range(((until or day) - day).days + 1)]
+    days = days[:MAX_REPEAT_DAYS]
+    if weekdays_only:
+        days = [d for d in days if d.weekday() < 5]
+    if not days:
+        raise MeetingError(_("No weekday between these days."))
+    return days
+
+
+def slot_times(day, start, end, minutes, tz, days=None) -> list[tuple[datetime, datetime]]:
+    """Consecutive slots of `minutes` from start to end on `day` (or on each of `days`) in the
+    time zone `tz` (the expo's: staff publish in Hong Kong time); a last slot that would pass
+    `end` is dropped. At most MAX_SLOTS_AT_ONCE a day."""
+    if days is not None:
+        return [time for one in days for time in slot_times(one, start, end, minutes, tz)]
     if minutes not in SLOT_MINUTES:
         raise MeetingError(
             _("A slot lasts %(choices)s minutes.")
@@ -152,7 +168,7 @@ def slot_times(day, start, end, minutes, tz) -> list[tuple[datetime, datetime]]:
     if not times:
         raise MeetingError(_("No slot of that length fits between the start and the end."))
     if len(times) > MAX_SLOTS_AT_ONCE:
-        raise MeetingError(_("Publish at most %(max)s slots at once.") % {"max": MAX_SLOTS_AT_ONCE})
+        raise MeetingError(_("Publish at most %(max)s slots a day.") % {"max": MAX_SLOTS_AT_ONCE})
     return times
 
 

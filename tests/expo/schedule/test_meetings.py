@@ -79,7 +79,7 @@ def test_a_colleague_publishes_for_a_recruiter_of_the_team_only(
         (time(11), time(10), 20, "The end must be after the start"),
         (time(10), time(10, 10), 20, "No slot of that length fits"),
         (time(10), time(11), 25, "A slot lasts 15, 20, 30, 45, 60 minutes"),
-        (time(0), time(23, 59), 15, "Publish at most 48 slots at once"),
+        (time(0), time(23, 59), 15, "Publish at most 48 slots a day"),
     ],
 )
 def test_impossible_slots_are_refused_with_a_reason(start, end, minutes, message):
@@ -448,6 +448,93 @@ def test_publishing_from_the_agenda_shows_what_went_wrong(client, booth_a, recru
     assert refused.status_code == 400
     assert "These times overlap a slot this recruiter already has" in refused.content.decode()
     assert MeetingSlot.objects.count() == 2
+
+
+def next_weekday(weekday, after_days=2):
+    day = in_days(after_days)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def test_staff_publish_the_same_times_each_day_up_to_a_date_and_may_skip_weekends(
+    client, booth_a, recruiter
+):
+    friday = next_weekday(4)
+    client.force_login(recruiter)
+    data = {
+        "recruiter": recruiter.pk,
+        "day": friday,
+        "start": "10:00",
+        "end": "11:00",
+        "minutes": 30,
+        "until": friday + timedelta(days=4),  # to Tuesday
+        "weekdays_only": "on",
+    }
+
+    response = client.post(reverse("expo:agenda"), data, follow=True)
+
+    assert "6 slots published over 3 days." in response.content.decode()
+    days = {timezone.localtime(s.starts_at, HKT).date() for s in MeetingSlot.objects.all()}
+    assert sorted(days) == [friday, friday + timedelta(days=3), friday + timedelta(days=4)]
+    assert {
+        timezone.localtime(s.starts_at, HKT).strftime("%H:%M") for s in MeetingSlot.objects.all()
+    } == {"10:00", "10:30"}
+
+
+def test_a_repeat_that_overlaps_on_any_day_publishes_nothing(client, booth_a, recruiter):
+    first = in_days(2)
+    slot(booth_a, recruiter, at(first + timedelta(days=2), 10, 30))
+    client.force_login(recruiter)
+
+    refused = client.post(
+        reverse("expo:agenda"),
+        {
+            "recruiter": recruiter.pk,
+            "day": first,
+            "start": "10:00",
+            "end": "11:00",
+            "minutes": 30,
+            "until": first + timedelta(days=3),
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "These times overlap a slot this recruiter already has" in refused.content.decode()
+    assert MeetingSlot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("until_days", "message"),
+    [(-1, "Choose a day after the first one."), (31, "Repeat over at most 31 days at once.")],
+)
+def test_a_repeat_ending_before_it_starts_or_too_far_is_refused_by_the_form(
+    client, booth_a, recruiter, until_days, message
+):
+    client.force_login(recruiter)
+    day = in_days(2)
+    data = {"recruiter": recruiter.pk, "day": day, "start": "10:00", "end": "11:00"}
+
+    response = client.post(
+        reverse("expo:agenda"),
+        {**data, "minutes": 30, "until": day + timedelta(days=until_days)},
+    )
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert MeetingSlot.objects.count() == 0
+
+
+def test_a_repeat_over_a_weekend_only_with_weekends_skipped_says_so(client, booth_a, recruiter):
+    saturday = next_weekday(5)
+    client.force_login(recruiter)
+    data = {"recruiter": recruiter.pk, "day": saturday, "start": "10:00", "end": "11:00"}
+
+    response = client.post(
+        reverse("expo:agenda"),
+        {**data, "minutes": 30, "until": saturday + timedelta(days=1), "weekdays_only": "on"},
+    )
+
+    assert response.status_code == 400
+    assert "No weekday between these days." in response.content.decode()
 
 
 def test_a_booking_calendar_is_for_its_two_sides_only(
