@@ -85,31 +85,6 @@ def images_from_uploads(files) -> list[ContentFile]:
     return [process_image(upload, SLIDE_BOX) for upload in files[:MAX_SLIDES]]
 
 
-def request_conversion(session, upload, user) -> SlideConversion:
-    """Keep the host's PDF to be converted into the session's slides: the row and the file in
-    one transaction, the task queued after the commit. A newer upload replaces a waiting one."""
-    from expo.schedule.tasks import convert_slides
-
-    with transaction.atomic():
-        conversion, _created = SlideConversion.objects.select_for_update().get_or_create(
-            session=session
-        )
-        replaced = conversion.pdf.name
-        upload.seek(0)
-        conversion.pdf.save("slides.pdf", upload, save=False)
-        conversion.status = SlideConversion.Status.WAITING
-        conversion.error, conversion.pages = "", 0
-        conversion.requested_by = user
-        conversion.updated_at = timezone.now()
-        conversion.save()
-        storage = conversion.pdf.storage
-        if replaced:
-            transaction.on_commit(lambda: storage.delete(replaced))
-        # Best effort: with the broker down, the sweep converts the row.
-        transaction.on_commit(lambda: convert_slides.delay(session.pk), robust=True)
-    return conversion
-
-
 def replace_with_images(session, images) -> list[Slide]:
     """The host's images become the slides; a PDF still waiting to be converted is dropped
     (it would otherwise replace them when it is done)."""

@@ -31,7 +31,7 @@ from expo.schedule.models import (
     Stage,
 )
 
-from . import certificates, services, slides
+from . import certificates, services, slide_uploads, slides
 from .calendar import calendar_for
 from .filters import ScheduleFilter
 from .forms import SlidesForm
@@ -229,7 +229,7 @@ def upload_slides(request, pk):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["files"]))
     elif slides.is_single_pdf(files := form.cleaned_data["files"]):
-        slides.request_conversion(session, files[0], request.user)
+        slide_uploads.request_conversion(session, files[0], request.user)
         messages.info(
             request,
             _("Your PDF is being turned into slides: they appear here in a moment."),
