@@ -86,6 +86,69 @@ def percentile(values, q):
     return ordered[max(0, int(round(q * len(ordered))) - 1)] if ordered else float("nan")
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process (all its threads) from /proc, in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy():
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU seconds spent during a phase by the named processes, by this load generator and by
+    the whole machine (what else ran beside the measurement)."""
+
+    def __init__(self, pids):
+        self.pids = pids  # name -> pid
+
+    def start(self):
+        self.before = self._read()
+
+    def _read(self):
+        return {
+            **{name: cpu_seconds(pid) for name, pid in self.pids.items()},
+            "generator": time.process_time(),
+            "generator_sys": os.times().system,
+            "machine": machine_busy()[0],
+            "wall": time.monotonic(),
+        }
+
+    def stop(self, deliveries):
+        after = self._read()
+        spent = {name: after[name] - self.before[name] for name in after}
+        servers = sum(v for k, v in spent.items() if k.startswith("server"))
+        generator_sys = spent.pop("generator_sys")
+        wall = spent.pop("wall")
+        per = (lambda s: round(s / deliveries * 1e6, 2)) if deliveries else (lambda s: 0.0)
+        return {
+            "wall_s": round(wall, 3),
+            "cpu_s": {k: round(v, 3) for k, v in spent.items()},
+            "server_cpu_s": round(servers, 3),
+            # microseconds of CPU per delivery: servers, the generator (receivers + sender)
+            "server_us_per_delivery": per(servers),
+            "generator_us_per_delivery": per(spent["generator"]),
+            "generator_sys_us_per_delivery": per(generator_sys),
+            "redis_us_per_delivery": per(spent.get("redis", 0.0)),
+            "deliveries_per_server_cpu_s": round(deliveries / servers) if servers else 0,
+            "other_cpu_s": round(
+                spent["machine"] - servers - spent["generator"] - spent.get("redis", 0.0), 3
+            ),
+        }
+
+
 def rss_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -104,6 +167,12 @@ class Load:
         self.n = 0
         self.send = None
         self.server_stats = None
+        pids = {}
+        for i, pid in enumerate(p for p in str(args.server_pid).split(",") if p and p != "0"):
+            pids[f"server{i}"] = int(pid)
+        if args.redis_pid:
+            pids["redis"] = args.redis_pid
+        self.cpu = CpuMeter(pids)
 
     async def setup(self):
         args = self.args
@@ -176,7 +245,7 @@ class Load:
         room = self.room
         before = await self.counters()
         phase = room.start_phase("saturation", self.n + 1)
-        in_flight = asyncio.Semaphore(4)
+        in_flight = asyncio.Semaphore(self.args.window)
         waiting = {}
         incomplete = 0
 
@@ -196,6 +265,8 @@ class Load:
 
         room.on_complete = completed
         watchers = []
+        room.wake_every(self.args.batch)
+        self.cpu.start()
         started_at = time.time()
         until = time.monotonic() + self.args.seconds
         while time.monotonic() < until:
@@ -204,7 +275,9 @@ class Load:
             await self.emit(phase)
             watchers.append(asyncio.ensure_future(watch(future)))
         sent_at = time.time()
+        room.wake_every(1)  # the last events: wake on every byte again
         await asyncio.gather(*watchers)
+        cpu = self.cpu.stop(phase.delivered)
         room.on_complete = None
         drain = await self.drain(phase, sent_at)
         elapsed = phase.last_delivery_at - started_at
@@ -215,6 +288,7 @@ class Load:
             "incomplete_events": incomplete,
             "seconds": round(elapsed, 3),
             "deliveries_per_s": phase.delivered / elapsed if elapsed > 0 else 0.0,
+            "cpu": cpu,
             "server": self.delta(before, after),
         }
 
@@ -285,7 +359,11 @@ class Load:
                 "overload",
                 args.overload * sustainable,
                 args.overload_seconds,
-                sample_pids=tuple(pid for pid in (args.server_pid, args.redis_pid) if pid),
+                sample_pids=tuple(
+                    int(pid)
+                    for pid in (*str(args.server_pid).split(","), args.redis_pid)
+                    if pid and int(pid)
+                ),
             )
         out["open_at_end"] = self.room.open
         for receiver in self.room.receivers:
@@ -345,7 +423,9 @@ def main(argv=None):
     parser.add_argument("--drain-timeout", type=float, default=15)
     parser.add_argument("--event-timeout", type=float, default=2)
     parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--server-pid", type=int, default=0)
+    parser.add_argument("--window", type=int, default=4, help="events in flight at saturation")
+    parser.add_argument("--batch", type=int, default=1, help="frames per read, at saturation")
+    parser.add_argument("--server-pid", default="0", help="a pid, or pids split by commas")
     parser.add_argument("--redis-pid", type=int, default=0)
     parser.add_argument("--cpu", type=int, default=None)
     args = parser.parse_args(argv)
@@ -366,6 +446,10 @@ if __name__ == "__main__":
 
 # --- Called by bench.run --------------------------------------------------------------------------
 SERVER_CPU, LOAD_CPU = 0, 1
+# Saturation: events in flight, and benchmark frames a receiver's socket holds before it wakes
+# (see the module docstring: the generator's CPU per delivery, not the servers', is what a
+# one-read-per-frame generator would measure with two server processes on two cores).
+SATURATION_WINDOW, SATURATION_BATCH = 32, 8
 
 
 def _pinned(cpu):
@@ -471,11 +555,14 @@ RAW_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fanout_raw.
 def measure(ctx, Result, clients=None, idle_target=None, seconds=None):
     """Lobby fan-out on one uvicorn process with channels_redis vs the bare ceiling; idle
     sockets per process and memory per socket. Returns rows; figures go into ctx.metrics.
-    Smaller runs while developing: FANOUT_CLIENTS, FANOUT_SECONDS, FANOUT_IDLE."""
+    Smaller runs while developing: FANOUT_CLIENTS, FANOUT_SECONDS, FANOUT_IDLE; FANOUT_PARTS=fanout
+    leaves out the idle sockets; FANOUT_WINDOW and FANOUT_BATCH change the saturation method."""
     clients = clients or int(os.environ.get("FANOUT_CLIENTS", 1000))
     idle_target = idle_target or int(os.environ.get("FANOUT_IDLE", 15000))
     seconds = seconds or float(os.environ.get("FANOUT_SECONDS", 5))
     parts = os.environ.get("FANOUT_PARTS", "fanout,idle").split(",")
+    window = int(os.environ.get("FANOUT_WINDOW", SATURATION_WINDOW))
+    batch = int(os.environ.get("FANOUT_BATCH", SATURATION_BATCH))
     from django.db import connection
 
     from tests.harness import _wait_for_port, find_redis, free_port
@@ -524,8 +611,19 @@ def measure(ctx, Result, clients=None, idle_target=None, seconds=None):
             [sys.executable, "-m", "bench.fanout", "ceiling", str(ceiling_port)], SERVER_CPU
         )
         _wait_for_port(ceiling_port, "ceiling server")
-        common = ("--clients", str(clients), "--seconds", str(seconds))
-        ceiling = stack.load(ceiling_port, "--mode", "ceiling", *common)
+        common = (
+            "--clients",
+            str(clients),
+            "--seconds",
+            str(seconds),
+            "--window",
+            str(window),
+            "--batch",
+            str(batch),
+        )
+        ceiling = stack.load(
+            ceiling_port, "--mode", "ceiling", "--server-pid", str(ceiling_server.pid), *common
+        )
         stack.stop(ceiling_server)
 
         app_port = free_port()
@@ -549,19 +647,20 @@ def measure(ctx, Result, clients=None, idle_target=None, seconds=None):
         )
         stack.stop(server)
 
-        two = measure_two_processes(stack, path, room, common)
-        idle = measure_idle(stack, path, idle_target)
+        two = measure_two_processes(stack, path, room, common, redis.pid)
+        idle = measure_idle(stack, path, idle_target) if "idle" in parts else None
         load_avg_end = os.getloadavg()
     finally:
         stack.stop_all()
         shutil.rmtree(os.path.join(root, ".bench-redis"), ignore_errors=True)
 
-    rows = report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end)
-    rows.append(two_process_row(ctx, Result, app, two))
+    ctx.metrics.update({"fanout_saturation_window": window, "fanout_saturation_batch": batch})
+    rows = report(ctx, Result, clients, ceiling, app, two, idle, load_avg, load_avg_end)
+    rows.insert(-1 if idle is not None else len(rows), two_process_row(ctx, Result, app, two))
     return rows
 
 
-def measure_two_processes(stack, path, room, common):
+def measure_two_processes(stack, path, room, common, redis_pid=0):
     """The same room's receivers split over two uvicorn processes on one Redis, one process per
     core (the load generator then shares the cores with them: this machine has two)."""
     from tests.harness import _wait_for_port, free_port
@@ -579,6 +678,10 @@ def measure_two_processes(stack, path, room, common):
             path,
             "--room",
             room,
+            "--server-pid",
+            ",".join(str(server.pid) for server in servers),
+            "--redis-pid",
+            str(redis_pid),
             *common,
             cpu=None,
         )
@@ -591,12 +694,24 @@ def two_process_row(ctx, Result, one, two):
     single = one["saturation"]["deliveries_per_s"]
     double = two["saturation"]["deliveries_per_s"]
     ratio = double / single if single else 0.0
+    cpu1, cpu2 = one["saturation"]["cpu"], two["saturation"]["cpu"]
+    per_cpu1, per_cpu2 = cpu1["deliveries_per_server_cpu_s"], cpu2["deliveries_per_server_cpu_s"]
+    cpu_ratio = per_cpu2 / per_cpu1 if per_cpu1 else 0.0
     ctx.metrics.update(
         {
             "fanout_two_process_deliveries_per_s": round(double),
             "fanout_two_process_ratio": round(ratio, 3),
             "fanout_two_process_lost_at_saturation": two["saturation"]["lost"],
+            "fanout_two_process_p50_ms_at_50": round(two["rate"]["p50_ms"], 2),
             "fanout_two_process_p99_ms_at_50": round(two["rate"]["p99_ms"], 2),
+            "fanout_two_process_lost_at_50": two["rate"]["lost"],
+            # CPU-normalised: deliveries per CPU-second of the server processes, and the share
+            # of one process's efficiency each of two keeps (1.0: they scale with the CPU given)
+            "fanout_two_process_deliveries_per_server_cpu_s": per_cpu2,
+            "fanout_two_process_cpu_efficiency": round(cpu_ratio, 3),
+            "fanout_two_process_server_us_per_delivery": cpu2["server_us_per_delivery"],
+            "fanout_two_process_generator_us_per_delivery": cpu2["generator_us_per_delivery"],
+            "fanout_two_process_other_cpu_s": cpu2["other_cpu_s"],
         }
     )
     return Result(
@@ -604,7 +719,11 @@ def two_process_row(ctx, Result, one, two):
         [0.0],
         0,
         f"{double:,.0f}/s vs {single:,.0f}/s = {ratio:.2f}x (target >= 1.6), "
-        f"lost {two['saturation']['lost']}; p99 at 50 msg/s {two['rate']['p99_ms']:.1f} ms",
+        f"lost {two['saturation']['lost']}; per server CPU-second {per_cpu2:,} vs {per_cpu1:,} "
+        f"({cpu_ratio:.2f}); CPU per delivery: servers {cpu2['server_us_per_delivery']:.2f} us, "
+        f"generator {cpu2['generator_us_per_delivery']:.2f} us; others used "
+        f"{cpu2['other_cpu_s']:.1f} CPU-s in {cpu2['wall_s']:.1f} s; p50/p99 at 50 msg/s "
+        f"{two['rate']['p50_ms']:.1f}/{two['rate']['p99_ms']:.1f} ms",
         ok=ratio >= 1.6 and two["saturation"]["lost"] == 0,
     )
 
@@ -667,7 +786,7 @@ def measure_idle(stack, path, target, warm=50, seconds=240):
     }
 
 
-def report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end):
+def report(ctx, Result, clients, ceiling, app, two, idle, load_avg, load_avg_end):
     sat, rate, over = app["saturation"], app["rate"], app.get("overload", {})
     csat, crate = ceiling["saturation"], ceiling["rate"]
     ratio = sat["deliveries_per_s"] / csat["deliveries_per_s"] if csat["deliveries_per_s"] else 0
@@ -686,6 +805,15 @@ def report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end):
             "fanout_load_average_1m_before": round(load_avg[0], 2),
             "fanout_load_average_1m_after": round(load_avg_end[0], 2),
             "fanout_deliveries_per_s": round(sat["deliveries_per_s"]),
+            "fanout_deliveries_per_server_cpu_s": sat["cpu"]["deliveries_per_server_cpu_s"],
+            "fanout_server_us_per_delivery": sat["cpu"]["server_us_per_delivery"],
+            "fanout_generator_us_per_delivery": sat["cpu"]["generator_us_per_delivery"],
+            "fanout_other_cpu_s": sat["cpu"]["other_cpu_s"],
+            "fanout_ceiling_deliveries_per_server_cpu_s": csat["cpu"][
+                "deliveries_per_server_cpu_s"
+            ],
+            "fanout_ceiling_server_us_per_delivery": csat["cpu"]["server_us_per_delivery"],
+            "fanout_ceiling_generator_us_per_delivery": csat["cpu"]["generator_us_per_delivery"],
             "fanout_ceiling_deliveries_per_s": round(csat["deliveries_per_s"]),
             "fanout_vs_ceiling": round(ratio, 3),
             "fanout_lost_at_saturation": sat["lost"],
@@ -713,7 +841,7 @@ def report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end):
         }
     )
     with open(RAW_FILE, "w") as out:  # every count of every phase, next to results.json
-        json.dump({"ceiling": ceiling, "app": app, "idle": idle}, out, indent=2)
+        json.dump({"ceiling": ceiling, "app": app, "two": two, "idle": idle}, out, indent=2)
     load_note = f"load avg {load_avg[0]:.2f} -> {load_avg_end[0]:.2f}"
     lost_sat = sat["lost"]
     rows = [
@@ -722,7 +850,10 @@ def report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end):
             [0.0],
             0,
             f"{sat['deliveries_per_s']:,.0f}/s vs ceiling {csat['deliveries_per_s']:,.0f}/s "
-            f"= {ratio:.2f} (target >= 0.50), lost {lost_sat}; {load_note}",
+            f"= {ratio:.2f} (target >= 0.50), lost {lost_sat}; CPU per delivery: server "
+            f"{sat['cpu']['server_us_per_delivery']:.2f} us (ceiling "
+            f"{csat['cpu']['server_us_per_delivery']:.2f}), generator "
+            f"{sat['cpu']['generator_us_per_delivery']:.2f} us; {load_note}",
             ok=ratio >= 0.5 and lost_sat == 0,
         ),
         Result(
@@ -759,7 +890,8 @@ def report(ctx, Result, clients, ceiling, app, idle, load_avg, load_avg_end):
                 ok=uncounted <= 0 and grew < 256 * 1024,
             )
         )
-    rows.append(idle_row(ctx, Result, idle))
+    if idle is not None:
+        rows.append(idle_row(ctx, Result, idle))
     return rows
 
 

@@ -18,6 +18,49 @@ from . import fanout
 
 CLOSE_TOO_SLOW = 4409  # the socket could not keep up: reconnect and replay from the database
 
+try:  # uvicorn's default websockets implementation (production: docker-compose.yml)
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from websockets.protocol import OPEN
+except ImportError:  # pragma: no cover - uvicorn or websockets without it: the ASGI send only
+    WebSocketsSansIOProtocol = OPEN = None
+
+_frame_of = [None, b""]  # [text, its frame]: the hub hands every socket the same str object
+
+
+def text_frame(text: str) -> bytes:
+    """An unmasked, unfragmented, uncompressed websocket text frame (RFC 6455 5.2), as a server
+    sends it; built once per event and reused for every socket of the room."""
+    if text is _frame_of[0]:
+        return _frame_of[1]
+    payload = text.encode()
+    size = len(payload)
+    if size < 126:
+        head = bytes((0x81, size))
+    elif size < 65536:
+        head = bytes((0x81, 126)) + size.to_bytes(2, "big")
+    else:
+        head = bytes((0x81, 127)) + size.to_bytes(8, "big")
+    frame = head + payload
+    _frame_of[0], _frame_of[1] = text, frame
+    return frame
+
+
+def direct_protocol(send):
+    """The uvicorn protocol behind an ASGI send, when hub events may be written straight to
+    its transport as ready frames: uvicorn's sansio implementation (the default), found by
+    type and by the attributes the checks in HubSocket._write read. None otherwise (daphne
+    under runserver, wsproto, the test communicator): then every event takes the ASGI send."""
+    protocol = getattr(send, "__self__", None)
+    if WebSocketsSansIOProtocol is None or not isinstance(protocol, WebSocketsSansIOProtocol):
+        return None
+    needed = ("conn", "transport", "writable", "close_sent", "disconnected", "initial_response")
+    if not all(hasattr(protocol, name) for name in needed):
+        return None
+    conn = protocol.conn
+    if not all(hasattr(conn, name) for name in ("extensions", "writes", "state")):
+        return None
+    return protocol
+
 
 class HubSocket:
     """Mixed into a Channels websocket consumer before AsyncJsonWebsocketConsumer."""
@@ -31,6 +74,7 @@ class HubSocket:
         self._accepted = False
         self._early = []  # events that arrived between joining and accepting
         self._raw_send = None
+        self._direct = None  # the uvicorn protocol, when frames may go straight to it
 
     def fanout_push(self, room, event_id, text):
         """Called by the hub for every event in a joined room: no thread hop, no task."""
@@ -62,6 +106,20 @@ class HubSocket:
                 self._backlog.append(text)
             return
         send = self._raw_send or self._unwrap_send()
+        direct = self._direct
+        if direct is not None:
+            conn = direct.conn
+            if (
+                conn.state is OPEN  # a close neither sent nor received
+                and not conn.extensions  # no permessage-deflate: the frame is the same for all
+                and not conn.writes  # nothing of the protocol's own waits to go out first
+                and direct.writable.is_set()  # the transport takes more without waiting
+                and not direct.close_sent
+                and not direct.disconnected
+                and direct.initial_response is None
+            ):
+                direct.transport.write(text_frame(text))
+                return
         coro = send({"type": "websocket.send", "text": text})
         try:
             waiting_on = coro.send(None)
@@ -82,6 +140,7 @@ class HubSocket:
         while hasattr(getattr(send, "__self__", None), "real_send"):
             send = send.__self__.real_send
         self._raw_send = send
+        self._direct = direct_protocol(send)
         return send
 
     async def _drain(self, coro, waiting_on):

@@ -161,3 +161,109 @@ async def test_every_socket_task_shares_the_process_cache_backend():
 
     first, second = await asyncio.gather(backend(), backend())
     assert first is second
+
+
+class Wire(asyncio.Transport):
+    """The client's end of a socket under a real uvicorn websockets protocol: what it wrote."""
+
+    def __init__(self):
+        super().__init__()
+        self.written = bytearray()
+        self.closing = False
+
+    def write(self, data):
+        self.written += data
+
+    def is_closing(self):
+        return self.closing
+
+    def close(self):
+        self.closing = True
+
+    def get_extra_info(self, name, default=None):
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+    def pause_reading(self):
+        pass
+
+    def resume_reading(self):
+        pass
+
+
+async def uvicorn_socket(deflate):
+    """A LiveConsumer on uvicorn's own (sansio) websockets protocol, handshaken with a client
+    that offers permessage-deflate when `deflate`: returns the consumer, protocol and wire."""
+    from uvicorn.config import Config
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+    from uvicorn.server import ServerState
+
+    accepted = asyncio.get_running_loop().create_future()
+
+    async def app(scope, receive, send):
+        await send({"type": "websocket.accept"})
+        accepted.set_result(send)
+        await asyncio.Event().wait()  # the socket stays open until the test ends
+
+    config = Config(app=app, ws="websockets-sansio", ws_per_message_deflate=deflate)
+    config.load()
+    protocol = WebSocketsSansIOProtocol(config=config, server_state=ServerState(), app_state={})
+    wire = Wire()
+    protocol.connection_made(wire)
+    offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n" if deflate else ""
+    protocol.data_received(
+        (
+            "GET /ws/booth/1/ HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            f"Sec-WebSocket-Version: 13\r\n{offer}\r\n"
+        ).encode()
+    )
+    consumer = LiveConsumer()
+    consumer.base_send = await asyncio.wait_for(accepted, 10)
+    consumer._accepted = True
+    assert wire.written.startswith(b"HTTP/1.1 101")
+    wire.written.clear()
+    return consumer, protocol, wire
+
+
+def uvicorn_frame(text):
+    """The frame uvicorn's own send writes for a text message without extensions."""
+    from websockets.frames import Frame, Opcode
+
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536])
+def test_a_hub_event_frame_is_the_frame_uvicorn_would_write(size):
+    from chat.transport import text_frame
+
+    text = ("展" * size)[: size // 3] + "x" * (size - 3 * (size // 3))  # multi-byte UTF-8
+    assert len(text.encode()) == size
+    assert text_frame(text) == uvicorn_frame(text)
+
+
+async def test_hub_events_go_straight_to_uvicorn_and_wait_their_turn_behind_a_full_transport():
+    consumer, protocol, wire = await uvicorn_socket(deflate=False)
+    text = json.dumps({"type": "message", "body": "展位 " + "x" * 200}, ensure_ascii=False)
+
+    consumer.fanout_push("lobby.1", 1, text)
+    assert consumer._direct is protocol  # written straight to the transport, not via the ASGI send
+    assert bytes(wire.written) == uvicorn_frame(text)
+
+    wire.written.clear()
+    protocol.pause_writing()  # the client does not read: uvicorn's send would wait
+    consumer.fanout_push("lobby.1", 2, "second")
+    consumer.fanout_push("lobby.1", 3, "third")
+    assert wire.written == b""  # not written past the full transport
+    protocol.resume_writing()
+    await until(lambda: bytes(wire.written) == uvicorn_frame("second") + uvicorn_frame("third"))
+
+
+async def test_a_socket_that_negotiated_compression_gets_hub_events_through_uvicorns_send():
+    consumer, protocol, wire = await uvicorn_socket(deflate=True)
+    assert protocol.conn.extensions  # permessage-deflate was negotiated
+
+    consumer.fanout_push("lobby.1", 1, "compressed " * 20)
+    assert wire.written[0] == 0xC1  # FIN, RSV1 (compressed), text: uvicorn's own frame
+    assert len(wire.written) < len(uvicorn_frame("compressed " * 20))
