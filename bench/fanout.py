@@ -12,9 +12,28 @@ layer exactly as chat.actions do after a commit (expo.lib.realtime -> chat.fanou
 it sends the event over a websocket and the server broadcasts it. Each event carries its send time,
 so latency is measured from send to receipt over every delivery.
 
-Phases, on the same 1,000 receivers: saturation (at most 4 events in flight, an event being done
-when every open receiver has it), a fixed 50 events/s with latencies, and for the app twice the
-sustainable rate (the saturation rate) to show drops are counted and memory bounded. After each
+Phases, on the same 1,000 receivers: saturation (at most SATURATION_WINDOW = 32 events in flight,
+an event being done when every open receiver has it), a fixed 50 events/s with latencies, and for
+the app twice the sustainable rate (the saturation rate) to show drops are counted and memory
+bounded. Two processes: the same room's receivers split over two uvicorn processes on the one
+Redis, one process per core, the generator free to run on either (this machine has two cores).
+
+The instrument at saturation (since 2026-12-01; the ceiling, one process and two processes are all
+measured with it, so their ratios compare): each receiver's socket wakes the generator only once
+SATURATION_BATCH = 8 benchmark frames wait in it (SO_RCVLOWAT: the kernel holds the wake-up; back
+to every byte for the phase's last events and the other phases, so latencies at 50/s are per
+frame). Measured with the CPU times below, a generator that read every frame as it came spent
+3.4-5 us of CPU per delivery, three quarters of it in the kernel (a wake-up and a read per frame),
+against 5-8 us for a server: fine beside one server pinned to its own core, but with two server
+processes on two cores it took a third of the machine, and two processes could then show at most
+2s/(s+g) = 1.4x one process whatever the servers did. Woken per 8 frames it spends 1-1.5 us.
+The old method (4 in flight, a read per frame) also left the ceiling server idle a third of the
+time waiting for the generator: the ceiling and one-process figures of earlier runs are lower.
+Every saturation phase reports CPU seconds from /proc of each server process, Redis, the
+generator and the whole machine (what other work took meanwhile): CPU per delivery of each side
+and deliveries per server CPU-second, which do not depend on the generator or on other load.
+
+After each
 phase the generator waits until every open receiver has the phase's last event (or a timeout),
 reports the drain time, and classifies what is missing (bench.wsload.classify); the app's own
 counters (chat.fanout.collect_stats: layer gaps, hub queue drops, sockets closed as slow) are

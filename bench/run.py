@@ -200,6 +200,15 @@ def bench_page_cpu(ctx):
 
 
 @benchmark
+def bench_pages_two_process(ctx):
+    """Anonymous pages per second from two uvicorn processes on one PostgreSQL and Redis versus
+    one, and pages per server CPU-second of each (bench/pages_two.py)."""
+    from bench.pages_two import measure
+
+    return measure(ctx, Result)
+
+
+@benchmark
 def bench_hall_page(ctx):
     """The exhibition hall at ~10,000 booths: the first page and a later one (each card's open
     jobs are counted for the page only; a correlated count per booth took 1-2 s on SQLite)."""
