@@ -108,13 +108,15 @@ def percentile(values, q):
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid):
+def cpu_seconds(pid, system_only=False):
     """User + system CPU time of a process (all its threads) from /proc, in seconds."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
+    if system_only:
+        return int(fields[12]) / CLOCK_TICKS
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
@@ -139,6 +141,11 @@ class CpuMeter:
     def _read(self):
         return {
             **{name: cpu_seconds(pid) for name, pid in self.pids.items()},
+            "servers_sys": sum(
+                cpu_seconds(pid, system_only=True)
+                for name, pid in self.pids.items()
+                if name.startswith("server")
+            ),
             "generator": time.process_time(),
             "generator_sys": os.times().system,
             "machine": machine_busy()[0],
@@ -148,8 +155,9 @@ class CpuMeter:
     def stop(self, deliveries):
         after = self._read()
         spent = {name: after[name] - self.before[name] for name in after}
-        servers = sum(v for k, v in spent.items() if k.startswith("server"))
         generator_sys = spent.pop("generator_sys")
+        servers_sys = spent.pop("servers_sys")
+        servers = sum(v for k, v in spent.items() if k.startswith("server"))
         wall = spent.pop("wall")
         per = (lambda s: round(s / deliveries * 1e6, 2)) if deliveries else (lambda s: 0.0)
         return {
@@ -158,6 +166,7 @@ class CpuMeter:
             "server_cpu_s": round(servers, 3),
             # microseconds of CPU per delivery: servers, the generator (receivers + sender)
             "server_us_per_delivery": per(servers),
+            "server_sys_us_per_delivery": per(servers_sys),
             "generator_us_per_delivery": per(spent["generator"]),
             "generator_sys_us_per_delivery": per(generator_sys),
             "redis_us_per_delivery": per(spent.get("redis", 0.0)),
