@@ -58,6 +58,9 @@ ORGANISER = "Hong Kong Science and Technology Parks"
 TIME_ZONE = "Asia/Hong_Kong"
 SEED = "it-career-expo-2026"
 EXPO_DAYS = 30
+# Free 1:1 times of each booth (expo/demo/write.py _meetings): five 20-minute slots from 14:00
+# Hong Kong time on each of the coming five days.
+MEETING_DAYS, MEETING_HOUR, MEETING_MINUTES, MEETING_SLOTS = 5, 14, 20, 5
 BATCH_SIZE = 1000
 ART_BOOTHS = 400  # booths that get generated logos and banners
 

@@ -27,6 +27,10 @@ from .plan import (
     EDITION_NAME,
     EDITION_SLUG,
     EXPO_DAYS,
+    MEETING_DAYS,
+    MEETING_HOUR,
+    MEETING_MINUTES,
+    MEETING_SLOTS,
     ORGANISER,
     SECTORS,
     TIME_ZONE,
@@ -155,13 +159,14 @@ class _Writer:
         self._chinese_names()
         self._registrations()
         self._applications()
+        self._meetings()
         self.result.seconds = time.monotonic() - self.started
         return self.result
 
     def _shift(self, delta):
         """Move every dated row of the edition by the days the opening moved."""
         from booths.models import Booth
-        from expo.schedule.models import Registration, Session
+        from expo.schedule.models import MeetingSlot, Registration, Session
         from jobs.models import Application, Job
 
         e = self.edition
@@ -176,6 +181,12 @@ class _Writer:
         )
         Registration.objects.filter(session__edition=e).update(created_at=F("created_at") + delta)
         Application.objects.filter(job__edition=e).update(created_at=F("created_at") + delta)
+        # A recruiter's slots never overlap (an exclusion constraint, checked row by row): move
+        # them far away first, then to their place, so that no row meets one not yet moved.
+        slots = MeetingSlot.objects.filter(booth__edition=e)
+        far = dt.timedelta(days=10_000)
+        slots.update(starts_at=F("starts_at") + far, ends_at=F("ends_at") + far)
+        slots.update(starts_at=F("starts_at") + delta - far, ends_at=F("ends_at") + delta - far)
         self.log(f"  moved the edition's dates by {delta.days} days")
 
     def _sectors(self):
@@ -607,6 +618,70 @@ class _Writer:
             )
             self._dated(Application, [(pk, hours[(j, t)]) for pk, j, t in rows if (j, t) in hours])
         self.step("applications", len(new), len(plan.applications) - len(new))
+
+    def _meetings(self):
+        """Free 1:1 times on the coming days: each booth's first staff member publishes
+        MEETING_SLOTS slots of MEETING_MINUTES each afternoon from MEETING_HOUR (Hong Kong time)
+        for MEETING_DAYS days from today; the demo talent has one booked at the demo employer's
+        booth tomorrow. Written once: a re-seed moves them with the edition (_shift)."""
+        from booths.models import Booth, Membership
+        from expo.schedule.models import Booking, MeetingSlot
+
+        clock = self.clock
+        existing = MeetingSlot.objects.filter(booth__edition=self.edition).count()
+        if existing:
+            self.step("1:1 slots", 0, existing)
+            return
+        first_staff = {}
+        for company_id, user_id in Membership.objects.order_by("pk").values_list(
+            "company_id", "user_id"
+        ):
+            first_staff.setdefault(company_id, user_id)
+        today = (clock.now.astimezone(clock.tz).date() - clock.day0).days
+        length = dt.timedelta(minutes=MEETING_MINUTES)
+        starts = [
+            clock.at(day, MEETING_HOUR) + length * n
+            for day in range(today, min(today + MEETING_DAYS, EXPO_DAYS + 1))
+            for n in range(MEETING_SLOTS)
+        ]
+        starts = [start for start in starts if start > clock.now]
+        booths = Booth.objects.filter(
+            edition=self.edition, status=Booth.Status.APPROVED
+        ).values_list("pk", "company_id")
+        slots = [
+            MeetingSlot(
+                booth_id=booth_id,
+                recruiter_id=first_staff[company_id],
+                starts_at=start,
+                ends_at=start + length,
+                created_by_id=first_staff[company_id],
+            )
+            for booth_id, company_id in booths
+            if company_id in first_staff
+            for start in starts
+        ]
+        _copy(MeetingSlot, slots)
+        employer = Membership.objects.filter(
+            user_id=self.user_ids[DEMO_ACCOUNTS["employer"]]
+        ).first()
+        tomorrow = clock.at(today + 1, 0)
+        slot = (
+            MeetingSlot.objects.filter(
+                booth__edition=self.edition,
+                booth__company_id=employer.company_id if employer else None,
+                starts_at__gte=tomorrow,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        if slot is not None:
+            Booking.objects.create(
+                slot=slot,
+                booth_id=slot.booth_id,
+                talent_id=self.user_ids[DEMO_ACCOUNTS["talent"]],
+                kind=Booking.Kind.CHAT,
+            )
+        self.step("1:1 slots", len(slots), 0)
 
 
 def analyze():

@@ -27,11 +27,45 @@ def booth_meetings(request, booth) -> dict:
     mine = coming_chat_booking(user, booth, now) if user.is_authenticated and not staff else None
     if mine is not None:
         decorate_bookings([mine], now)
+    days = [] if staff or mine else by_day(free_slots(booth, now), booth.edition.tz)
     return {
-        "meeting_days": [] if staff else by_day(free_slots(booth, now), booth.edition.tz),
+        "meeting_days": days,
+        "meeting_days_html": _meeting_days_html(request, days) if days else "",
         "my_booking": mine,
         "staffs_booth": staff,
     }
+
+
+def _meeting_days_html(request, days):
+    """The free times' buttons, rendered once per list of slots (their ids, times and
+    recruiters are the key: a booking, a cancellation or a new slot makes another list),
+    language, time zone and sign-in state; the visitor's CSRF token is filled in per request.
+    A booth with a week of afternoons shows 25 of them: most of a booth page's template time."""
+    from django.middleware.csrf import get_token
+    from django.utils.safestring import mark_safe
+
+    from expo.lib import fragments
+
+    signature = [
+        (slot.pk, slot.starts_at.isoformat(), slot.minutes, slot.recruiter.get_short_name())
+        for _day, slots in days
+        for slot in slots
+    ]
+    key = fragments.key(
+        "meeting-days", (), request.user.is_authenticated, *signature, request=request
+    )
+    html = fragments.get_or_render(
+        key,
+        lambda: fragments.render_plain(
+            "expo/schedule/_meeting_days.html",
+            request,
+            {"meeting_days": days, "csrf_token": mark_safe(CSRF_MARKER)},  # noqa: S308
+        ),
+    )
+    return mark_safe(html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
+
+
+CSRF_MARKER = "\x00csrf\x00"
 
 
 def register():

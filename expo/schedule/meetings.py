@@ -487,6 +487,7 @@ def free_slots(booth, now=None, recruiter_id=None, days=14) -> list[MeetingSlot]
         taken = set(
             Booking.objects.filter(slot__in=[slot.pk for slot in slots])
             .live()
+            .order_by()
             .values_list("slot_id", flat=True)
         )
         slots = [slot for slot in slots if slot.pk not in taken]

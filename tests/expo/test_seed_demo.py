@@ -22,7 +22,8 @@ from booths.models import Booth, Company, Membership, Sector
 from expo import demo
 from expo.models import ExpoEdition, Track
 from expo.organiser.figures import busiest_sectors, compute_key_figures
-from expo.schedule.models import Registration, Session
+from expo.schedule import meetings
+from expo.schedule.models import Booking, MeetingSlot, Registration, Session
 from jobs.models import Application, Job
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,8 @@ MODELS = [
     Session,
     Registration,
     Application,
+    MeetingSlot,
+    Booking,
     ExpoEdition,
 ]
 
@@ -310,6 +313,30 @@ def test_a_run_on_a_later_day_moves_the_expo_and_keeps_it_live(edition):
     assert edition.day_number(later)[0] == 3
     assert _open_jobs(edition, later).count() == open_before
     assert Session.objects.filter(edition=edition).live(later).exists()
+    # The 1:1 times moved with it (none of a recruiter's slots met one not yet moved).
+    assert MeetingSlot.objects.filter(starts_at__gt=later).count() == MeetingSlot.objects.count()
+
+
+def test_booths_offer_free_1to1_times_and_the_demo_talent_booked_one(edition):
+    hkt = edition.tz
+    now = timezone.now()
+    approved = Booth.objects.filter(edition=edition, status=Booth.Status.APPROVED)
+    staffed = approved.filter(company__memberships__isnull=False).distinct()
+    with_slots = approved.filter(meeting_slots__isnull=False).distinct()
+    employer_booth = approved.get(company__memberships__user__email=demo.DEMO_ACCOUNTS["employer"])
+
+    assert set(with_slots) == set(staffed) and len(staffed) >= 100
+    assert not MeetingSlot.objects.filter(starts_at__lte=now).exists()
+    assert {timezone.localtime(s.starts_at, hkt).hour for s in MeetingSlot.objects.all()} <= {
+        14,
+        15,
+    }
+    assert meetings.free_slots(employer_booth)
+    booking = Booking.objects.get(talent__email=demo.DEMO_ACCOUNTS["talent"])
+    assert booking.booth == employer_booth and booking.status == Booking.Status.BOOKED
+    assert (
+        timezone.localtime(booking.slot.starts_at, hkt).date() > timezone.localtime(now, hkt).date()
+    )
 
 
 def test_the_plan_is_deterministic():

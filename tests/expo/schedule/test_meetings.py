@@ -1,12 +1,14 @@
 """Booked 1:1 times: staff publish slots, talent book one per booth, either side cancels or
 reschedules, the recruiter records a no-show, both sides are reminded and get .ics files."""
 
+import re
 import threading
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -414,6 +416,41 @@ def test_the_booth_page_shows_free_times_in_hong_kong_time_and_the_visitors_acro
     assert "Tue 2 Mar" in section
     assert "09:00 HKT" in section
     assert "(Mon 1 Mar, 17:00 your time)" in section
+
+
+def test_the_free_times_are_rendered_once_yet_each_visitor_books_with_their_own_token(
+    booth_a, recruiter
+):
+    first, second = (
+        slot(booth_a, recruiter, at(in_days(2), 10)),
+        slot(booth_a, recruiter, at(in_days(2), 11)),
+    )
+    page = reverse("booths:detail", args=[booth_a.company.slug])
+    visitors = [UserFactory(), UserFactory()]
+
+    for visitor, free in zip(visitors, (first, second), strict=True):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(visitor)
+        html = browser.get(page).content.decode()
+        assert "\x00" not in html
+        form = re.search(
+            rf'<form method="post" action="{reverse("expo:book", args=[free.pk])}">.*?</form>',
+            html,
+            re.S,
+        ).group()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+
+        response = browser.post(
+            reverse("expo:book", args=[free.pk]), {"csrfmiddlewaretoken": token}
+        )
+
+        assert response.status_code == 302
+        assert Booking.objects.get(slot=free).talent == visitor
+
+    # Both times are taken: the next visitor's list (another key) has none of them.
+    html = Client().get(page).content.decode()
+    assert f'data-slot="{first.pk}"' not in html and f'data-slot="{second.pk}"' not in html
+    assert "No free 1:1 times in the next two weeks" in html
 
 
 def test_the_agenda_shows_the_times_of_the_team_with_their_bookings_in_bounded_queries(
