@@ -237,6 +237,17 @@ def test_every_compose_command_names_something_that_exists(name):
         assert_names_something_that_exists(words)
 
 
+def test_compose_pools_database_connections_in_the_web_service_only():
+    """Celery closes a pool after every task in its prefork children: the worker and beat run
+    without one (and keep the rest of the app's environment)."""
+    services = COMPOSE["services"]
+    assert services["web"]["environment"].get("DB_POOL", "1") != "0"
+    for name in ("worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DB_POOL"] == "0"
+        assert environment["DATABASE_URL"] == services["web"]["environment"]["DATABASE_URL"]
+
+
 def test_compose_web_serves_with_uvicorn_through_the_serve_command():
     """`manage.py serve` runs uvicorn with the proxy trust taken from FORWARDED_ALLOW_IPS."""
     assert any(words[2:3] == ["serve"] for words in command_words(COMPOSE["services"]["web"]))
