@@ -240,9 +240,10 @@ def bench_job_search(ctx):
 @benchmark
 def bench_lobby_fanout(ctx):
     """Lobby fan-out to 1,000 sockets on one uvicorn process (channels_redis) next to a bare
-    `websockets` broadcast server (the ceiling), with raw receivers pinned to the other core;
-    losses classified and drops counted, twice the sustainable load; idle sockets per process
-    (bench/fanout.py, bench/wsload.py; every count of every phase in bench/fanout_raw.json)."""
+    `websockets` broadcast server (the ceiling), with raw receivers pinned to the other core,
+    then over two processes on one Redis; CPU per delivery of each side; losses classified and
+    drops counted, twice the sustainable load; idle sockets per process (bench/fanout.py,
+    bench/wsload.py; every count of every phase in bench/fanout_raw.json)."""
     from bench.fanout import measure
 
     return measure(ctx, Result)
