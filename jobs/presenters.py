@@ -157,14 +157,17 @@ def _json_for_script(data):
     return mark_safe(text)  # noqa: S308  (escaped above; this is data, not markup)
 
 
-def job_posting_ld(job, request):
-    """schema.org JobPosting for search engines (Google's required and recommended fields)."""
+def job_posting_ld(job, request, description_html=None):
+    """schema.org JobPosting for search engines (Google's required and recommended fields).
+    `description_html`: the description as the page renders it, if the caller has it."""
     url = request.build_absolute_uri(job.get_absolute_url())
+    if description_html is None:
+        description_html = render_markdown(job.description)
     data = {
         "@context": "https://schema.org",
         "@type": "JobPosting",
         "title": job.title,
-        "description": render_markdown(job.description),  # HTML, as the page shows it
+        "description": str(description_html),  # HTML, as the page shows it
         "datePosted": (job.published_at or job.created_at).isoformat(),
         "url": url,
         "identifier": {"@type": "PropertyValue", "name": job.company.name, "value": str(job.pk)},

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,6 +107,13 @@ def _job_for_page(request, pk):
     return visible_job_or_404(request, pk, Job.objects.select_related("company", "sector"))
 
 
+def _description_html(request, job):
+    """The job's Markdown as HTML, rendered once per change of the jobs (the page and its
+    JSON-LD both show it; rendering cost more than the rest of a job page's Python)."""
+    key = fragments.key("job-description", ("jobs",), job.pk, request=request)
+    return mark_safe(fragments.get_or_render(key, lambda: render_markdown(job.description)))  # noqa: S308
+
+
 def job_detail(request, pk, apply_form=None, status=200):
     job = _job_for_page(request, pk)
     user = request.user
@@ -116,15 +124,16 @@ def job_detail(request, pk, apply_form=None, status=200):
         profile = TalentProfile.objects.filter(user=user).first()
     if apply_form is None:
         apply_form = ApplyForm(profile_cv=bool(profile and profile.cv))
+    description_html = _description_html(request, job)
     context = {
         "job": job,
-        "description_html": render_markdown(job.description),
+        "description_html": description_html,
         "is_open": job.is_open(),
         "application": application,
         "profile": profile,
         "apply_form": apply_form,
         "saved": bool(_saved_ids(user, [job.pk])),
-        "job_ld": job_posting_ld(job, request),
+        "job_ld": job_posting_ld(job, request, description_html),
     }
     return render(request, "jobs/job_detail.html", context, status=status)
 

@@ -58,6 +58,21 @@ def test_job_posting_json_ld_has_the_required_fields(client, job_a):
     }
 
 
+def test_the_description_is_rendered_once_and_an_edit_shows_at_once(client, job_a):
+    job_a.description = "We build **robots** for hospitals."
+    job_a.save()
+    first = client.get(f"/jobs/{job_a.pk}/")
+    assert "<strong>robots</strong>" in first.content.decode()
+    assert ld(first)["description"] == str(first.context["description_html"])
+
+    job_a.description = "We build **drones** now."
+    job_a.save()
+    page = client.get(f"/jobs/{job_a.pk}/")
+
+    assert "<strong>drones</strong>" in page.content.decode()
+    assert "drones" in ld(page)["description"] and "robots" not in ld(page)["description"]
+
+
 def test_json_ld_cannot_break_out_of_its_script_element(rf, edition, company_a):
     job = JobFactory(edition=edition, company=company_a, title="</script><script>alert(1)</script>")
 
