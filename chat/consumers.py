@@ -83,6 +83,14 @@ CLOSE_ABUSIVE = 4429
 CLOSE_UNAVAILABLE = 4503  # a dependency (Redis, PostgreSQL) is down: reconnect with backoff
 
 # Failures of the infrastructure rather than of the request: the client is told to retry.
+try:  # what uvicorn raises when a socket's client has gone (its send, mid-frame)
+    from uvicorn.protocols.utils import ClientDisconnected
+except ImportError:  # served by another ASGI server
+
+    class ClientDisconnected(Exception):
+        pass
+
+
 TRANSIENT_ERRORS = (
     fanout.HubUnavailable,
     redis.exceptions.ConnectionError,
@@ -332,6 +340,10 @@ class LiveConsumer(HubSocket, ValidatingConsumerMixin, AsyncJsonWebsocketConsume
                     "message": _("Not sent: the chat is unavailable for a moment. Retrying..."),
                 }
             )
+        except ClientDisconnected:
+            # The client closed while its frame was handled (a queue.leave and a close at
+            # once): nobody to answer, nothing went wrong.
+            logger.debug("chat: the client of a %s frame left before its answer", kind)
         except Exception:
             logger.exception("frame %r failed on %s", kind, type(self).__name__)
             await self.reject_frame("failed", _("That did not work. Please try again."), ref=ref)

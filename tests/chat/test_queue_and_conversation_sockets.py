@@ -400,3 +400,28 @@ async def test_logging_out_closes_the_users_sockets(connect, booth_a, talent):
     await sync_to_async(logout)()
 
     assert await writer.receive_close() == CLOSE_REVOKED
+
+
+async def test_a_client_gone_before_its_answer_is_not_an_error(
+    connect, booth_a, talent, monkeypatch, caplog
+):
+    """Under load, attendees leave a queue and close the socket at once: uvicorn's send then
+    raises ClientDisconnected inside the handler. No error is logged and no answer attempted."""
+    from chat import consumers
+
+    visitor = await connect(booth_path(booth_a), talent)
+    await visitor.receive_type("hello")
+    await visitor.send({"type": "queue.join"})
+    await visitor.receive_type("queue.joined")
+
+    async def gone(self, frame):
+        raise consumers.ClientDisconnected()
+
+    monkeypatch.setattr(consumers.BoothConsumer, "handle_queue_leave", gone)
+    with caplog.at_level("DEBUG", logger="chat.consumers"):
+        await visitor.send({"type": "queue.leave"})
+        await visitor.send({"type": "queue.join"})  # the next frame is handled as usual
+        await visitor.receive_type("queue.joined")
+
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any("left before its answer" in r.getMessage() for r in caplog.records)
