@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 NAMESPACES = ("booths", "jobs", "schedule", "edition")
@@ -132,3 +134,23 @@ def get_many_or_render(keys: dict, render_missing) -> dict:
         cache.set_many({keys[item]: str(html) for item, html in rendered.items()}, seconds())
         result.update(rendered)
     return result
+
+
+# What a cached fragment with a form leaves to the request: the visitor's CSRF token and the
+# page's address (for the form's "next"). Render with VISITOR_SLOTS in the context (templates
+# take them as `csrf_token`, which {% csrf_token %} reads, and `next_path`); fill_visitor_slots()
+# puts the visitor's values in with plain string replacement.
+CSRF_SLOT, NEXT_SLOT = "\x00csrf\x00", "\x00next\x00"
+VISITOR_SLOTS = {"csrf_token": mark_safe(CSRF_SLOT), "next_path": mark_safe(NEXT_SLOT)}  # noqa: S308
+
+
+def fill_visitor_slots(html, request) -> str:
+    """`html` with the visitor's CSRF token (asked for only when a form is there: it sets the
+    CSRF cookie) and the page's address in place of the slots."""
+    from django.middleware.csrf import get_token
+
+    if CSRF_SLOT in html:
+        html = html.replace(CSRF_SLOT, get_token(request))
+    if NEXT_SLOT in html:
+        html = html.replace(NEXT_SLOT, escape(request.get_full_path()))
+    return html

@@ -41,7 +41,6 @@ def _meeting_days_html(request, days):
     recruiters are the key: a booking, a cancellation or a new slot makes another list),
     language, time zone and sign-in state; the visitor's CSRF token is filled in per request.
     A booth with a week of afternoons shows 25 of them: most of a booth page's template time."""
-    from django.middleware.csrf import get_token
     from django.utils.safestring import mark_safe
 
     from expo.lib import fragments
@@ -59,13 +58,10 @@ def _meeting_days_html(request, days):
         lambda: fragments.render_plain(
             "expo/schedule/_meeting_days.html",
             request,
-            {"meeting_days": days, "csrf_token": mark_safe(CSRF_MARKER)},  # noqa: S308
+            {"meeting_days": days, **fragments.VISITOR_SLOTS},
         ),
     )
-    return mark_safe(html.replace(CSRF_MARKER, get_token(request)))  # noqa: S308
-
-
-CSRF_MARKER = "\x00csrf\x00"
+    return mark_safe(fragments.fill_visitor_slots(html, request))  # noqa: S308
 
 
 def register():

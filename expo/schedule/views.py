@@ -5,12 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -54,16 +52,15 @@ def _get_session(request, pk, queryset=None):
 
 
 CARD_PARTS = {"card_head": "expo/schedule/_card_head.html", "panel": "expo/schedule/_register.html"}
-# What a cached registration panel leaves to the request (see booths/cards.py for the idea).
-PANEL_MARKERS = {"csrf": "\x00csrf\x00", "next": "\x00next\x00"}
 
 
 def _with_cached_cards(request, sessions):
     """Each session's card from the cache, in one round trip: its head (the same for every
     visitor in a language and time zone) and its registration panel, keyed by the seats left
     and the visitor's registration status ("anonymous", none, registered, waitlisted). A signed-in
-    visitor's panel holds markers where their CSRF token and the page's address go, filled in
-    here: the panels of thirty sessions were most of a signed-in schedule page's CPU."""
+    visitor's panel holds the visitor slots (expo.lib.fragments) for their CSRF token and the
+    page's address, filled in here: the panels of thirty sessions were most of a signed-in
+    schedule page's CPU."""
     status = request.user.is_authenticated and "signed-in"
     keys = {}
     for session in sessions:
@@ -80,25 +77,18 @@ def _with_cached_cards(request, sessions):
             status and session.my_status,
             request=request,
         )
-    markers = {
-        "csrf_token": mark_safe(PANEL_MARKERS["csrf"]),  # noqa: S308  (a constant)
-        "next_path": mark_safe(PANEL_MARKERS["next"]),  # noqa: S308
-    }
 
     def render_missing(missing):
         return {
             (session, part): fragments.render_plain(
-                CARD_PARTS[part], request, {"session": session, **markers}
+                CARD_PARTS[part], request, {"session": session, **fragments.VISITOR_SLOTS}
             )
             for session, part in missing
         }
 
     html = fragments.get_many_or_render(keys, render_missing)
-    token = get_token(request) if status else ""
-    path = escape(request.get_full_path())
     for (session, part), text in html.items():
-        if part == "panel":
-            text = text.replace(PANEL_MARKERS["csrf"], token).replace(PANEL_MARKERS["next"], path)
+        text = fragments.fill_visitor_slots(text, request)
         setattr(session, part, mark_safe(text))  # noqa: S308  (rendered by a template)
     return sessions
 
