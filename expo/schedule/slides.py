@@ -145,7 +145,10 @@ def do_convert(session_id, now=None) -> SlideConversion | None:
     except FileNotFoundError:
         log.warning("slides: the PDF of session %s is gone", session_id)
         return _finish(
-            conversion, pdf_name, status=SlideConversion.Status.FAILED, error="unconvertible"
+            conversion,
+            pdf_name,
+            status=SlideConversion.Status.FAILED,
+            error=SlideConversion.Error.UNCONVERTIBLE,
         )
     except ValidationError as error:
         return _finish(
